@@ -1,0 +1,56 @@
+/**
+ * Base class of every ai-how command: `--json` support, the `--state` flag, stderr logging, and one
+ * way to render errors (message, then what to do next; JSON on stdout under --json) with the
+ * error's own exit code.
+ */
+import {Command, Flags} from '@oclif/core'
+import path from 'node:path'
+import type {Logger} from './contracts/extensions.js'
+import {errorToJson, isAiHowError} from './errors.js'
+
+export const DEFAULT_STATE_PATH = path.join('output', 'state.json')
+
+export abstract class AiHowCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    ...Command.baseFlags,
+  }
+
+  /** Flag shared by commands that read or write state. */
+  static stateFlag = Flags.string({
+    description: 'state file (default output/state.json, or $AI_HOW_STATE)',
+    env: 'AI_HOW_STATE',
+    default: DEFAULT_STATE_PATH,
+    helpGroup: 'GLOBAL',
+  })
+
+  /** A logger for library code: everything goes to stderr, nothing under --json but warnings. */
+  protected logger(): Logger {
+    const json = this.jsonEnabled()
+    const debug = Boolean(process.env.AI_HOW_DEBUG)
+    return {
+      info: (m) => {
+        if (!json) this.logToStderr(m)
+      },
+      warn: (m) => {
+        this.logToStderr(`Warning: ${m}`)
+      },
+      debug: (m) => {
+        if (debug) this.logToStderr(`debug: ${m}`)
+      },
+    }
+  }
+
+  protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    if (!isAiHowError(err)) return super.catch(err)
+    if (this.jsonEnabled()) {
+      this.logJson({error: errorToJson(err)})
+    } else {
+      const lines = [`Error: ${err.message}`]
+      for (const action of err.actions) lines.push(`  → ${action}`)
+      this.logToStderr(lines.join('\n'))
+    }
+    return this.exit(err.exitCode)
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The four extension points of ai-how (provisioner, inventory generator, deployer, health checker),
+ * the registration of a cluster kind, and the contribution point through which a plugin (the GPU
+ * plugin) adds devices, host checks and lifecycle steps to any VM that asks for them.
+ * Everything here is structural: plain data and functions, no classes shared across plugins.
+ */
+import type {ClusterDescription, NodeDescription} from './cluster.js'
+import type {LoadedConfig, ConfigIssue} from './config.js'
+
+/** Minimal logger handed to plugins: lines go to stderr (never stdout). */
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  debug(message: string): void
+}
+
+/** What every extension receives about the cluster it works on. */
+export interface ClusterContext {
+  kind: string
+  loaded: LoadedConfig
+  /** The raw (expanded) config section clusters.<kind>. */
+  section: unknown
+  cluster: ClusterDescription
+  /** Absolute path of the state file. */
+  statePath: string
+  /** Folder for generated files (keys, inventories, logs): `<dir of state file>`. */
+  outputDir: string
+  log: Logger
+  signal: AbortSignal
+  /** Command flags the extension may honour (json, keepOnFailure, skipDeploy, force, ...). */
+  options: Readonly<Record<string, unknown>>
+}
+
+export interface Provisioner {
+  start(ctx: ClusterContext): Promise<unknown>
+  stop(ctx: ClusterContext): Promise<unknown>
+  status(ctx: ClusterContext): Promise<unknown>
+  destroy(ctx: ClusterContext): Promise<unknown>
+  plan?(ctx: ClusterContext): Promise<unknown>
+}
+
+export interface InventoryGenerator {
+  /** Returns the inventory text, ready to write verbatim. */
+  generate(ctx: ClusterContext, options: {format: 'ini' | 'yaml'}): Promise<string>
+}
+
+export interface DeployResult {
+  ok: boolean
+  logFile?: string
+  summary: string
+}
+
+export interface Deployer {
+  deploy(ctx: ClusterContext, inventoryPath: string): Promise<DeployResult>
+}
+
+export interface HealthReport {
+  healthy: boolean
+  checks: {name: string; ok: boolean; message: string}[]
+}
+
+export interface HealthChecker {
+  check(ctx: ClusterContext): Promise<HealthReport>
+}
+
+export type ExtensionPoint = 'provisioner' | 'inventoryGenerator' | 'deployer' | 'healthChecker'
+
+export interface ExtensionMap {
+  provisioner: Provisioner
+  inventoryGenerator: InventoryGenerator
+  deployer: Deployer
+  healthChecker: HealthChecker
+}
+
+/** A JSON Schema (draft 2020-12) fragment. */
+export type JsonSchema = Record<string, unknown>
+
+/** What a plugin declares to add a cluster kind (answer to the `ai-how:cluster-kinds` hook). */
+export interface ClusterKindRegistration {
+  /** Config key under `clusters:`; lowercase, [a-z][a-z0-9-]*. */
+  key: string
+  /** Key of its entry in state.json, conventionally `<key>_cluster`. */
+  stateKey: string
+  description: string
+  /** JSON Schema (2020-12) of the clusters.<key> section. */
+  schema: JsonSchema
+  /** Kind-neutral view of a section that passed the schema (used for semantic checks and plan). */
+  describe(section: unknown, loaded: Omit<LoadedConfig, 'warnings'>): ClusterDescription
+  /** Extra checks only this kind understands; core adds them to its own. */
+  check?(section: unknown, loaded: Omit<LoadedConfig, 'warnings'>): ConfigIssue[]
+  provisioner?: Provisioner
+  inventoryGenerator?: InventoryGenerator
+  deployer?: Deployer
+  healthChecker?: HealthChecker
+}
+
+/** A registration as core keeps it: with the name of the plugin that made it. */
+export interface ClusterKind extends ClusterKindRegistration {
+  plugin: string
+}
+
+/** A host prerequisite that a contribution needs (e.g. IOMMU on, vfio-pci bound). */
+export interface HostCheckResult {
+  id: string
+  ok: boolean
+  message: string
+  /** Exact steps that fix it. */
+  fix: string[]
+}
+
+/** Libvirt domain XML fragments and rules a plugin contributes to one VM. */
+export interface NodeContribution {
+  /** `<hostdev>` and other `<devices>` children, already escaped XML. */
+  devicesXml: string[]
+  /** True when the VM must have no VNC/QXL graphics (GPU passthrough). */
+  disableGraphics: boolean
+  /** Human summary for plan/status, e.g. 'NVIDIA GA102GL [RTX A6000] (0000:01:00.0)'. */
+  summary?: string
+}
+
+export type NodeLifecyclePhase = 'before-start' | 'after-start' | 'after-stop' | 'after-destroy'
+
+// A type alias, not an interface: oclif hook options must be assignable to Record<string, unknown>.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+export type NodeLifecycleEvent = {
+  phase: NodeLifecyclePhase
+  kind: string
+  cluster: ClusterDescription
+  node: NodeDescription
+  statePath: string
+  libvirtUri: string
+}

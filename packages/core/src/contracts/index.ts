@@ -1,0 +1,5 @@
+export type * from './config.js'
+export type * from './cluster.js'
+export type * from './state.js'
+export type * from './extensions.js'
+export type * from './hooks.js'
