@@ -26,7 +26,7 @@ export abstract class AiHowCommand extends Command {
   })
 
   /** A logger for library code: everything goes to stderr, nothing under --json but warnings. */
-  protected logger(): Logger {
+  aiHowLogger(): Logger {
     const json = this.jsonEnabled()
     const debug = Boolean(process.env.AI_HOW_DEBUG)
     return {

@@ -1,1 +1,1 @@
-export {}
+export * from './kind/index.js'

@@ -7,6 +7,10 @@ export interface GpuAllocation {
   node: string
   vm_name: string
   since: string
+  /** libvirt URI of the holder's VM (where to ask whether it still runs). */
+  libvirt_uri?: string
+  /** PID of the ai-how process starting the holder's VM; removed once the VM runs (after-start). */
+  starting_pid?: number
 }
 
 export interface NodeState {

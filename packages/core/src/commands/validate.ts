@@ -1,0 +1,88 @@
+import {Args, Flags} from '@oclif/core'
+import {AiHowCommand} from '../command.js'
+import {describeClusters, displayPath, formatIssues, loadConfig, runHostChecks} from '../config/index.js'
+import type {ConfigIssue} from '../contracts/config.js'
+import type {HostCheckResult} from '../contracts/extensions.js'
+import {HostError, isAiHowError} from '../errors.js'
+import {loadClusterKinds} from '../plugins.js'
+
+export interface ValidateResult {
+  valid: boolean
+  file: string
+  /** Kinds the config describes (empty when invalid). */
+  kinds: string[]
+  errors: ConfigIssue[]
+  warnings: ConfigIssue[]
+  /** With --check-host: every host check, passed or not, and whether all passed. */
+  hostChecks?: HostCheckResult[]
+  hostReady?: boolean
+}
+
+/** The issues a config error carries (a lone unreadable-file error becomes one issue). */
+function issuesOf(error: {message: string; actions: readonly string[]; details?: unknown}, file: string): ConfigIssue[] {
+  if (Array.isArray(error.details)) return error.details as ConfigIssue[]
+  return [{severity: 'error', code: 'file.unreadable', file, line: 1, column: 1, path: '(file)', message: error.message, fix: error.actions.join(' ')}]
+}
+
+export default class Validate extends AiHowCommand {
+  static override summary = 'Check a cluster configuration: schema, addresses, devices, and optionally this host.'
+
+  static override description = `Loads CONFIG the way every command does (variables expanded, relative paths resolved against the file's folder) and reports every problem at once, each with file:line:column, its YAML path, what is wrong and the fix: schema errors of core and of each installed cluster kind, then the checks a schema cannot express (node IPs inside their subnet and not its network, broadcast or gateway address; no IP twice; no overlapping subnets or shared bridge names across clusters; no PCI device twice in one cluster; cpu topology equal to cpu_cores). A GPU used by two clusters is allowed and reported as a warning.
+
+With --check-host it also checks this host: every base image exists and is qcow2, and each plugin's prerequisites (for example PCIe passthrough readiness of every requested device).
+
+Exit status: 0 valid, 2 invalid config, 1 a host check failed.`
+
+  static override examples = [
+    '<%= config.bin %> validate examples/hpc-and-cloud.yaml',
+    '<%= config.bin %> validate examples/hpc-and-cloud.yaml --check-host',
+    '<%= config.bin %> validate cluster.yaml --json | jq -r \'.errors[] | "\\(.line):\\(.column) \\(.message)"\'',
+  ]
+
+  static override args = {
+    config: Args.string({required: true, description: 'cluster configuration file (YAML)'}),
+  }
+
+  static override flags = {
+    'check-host': Flags.boolean({description: 'also check this host: base images exist and are qcow2, and the prerequisites of every plugin (e.g. PCIe passthrough)'}),
+    'sysfs-root': Flags.string({description: 'with --check-host, read /sys and /proc under this folder instead of / (tests use a fixture tree)', env: 'AI_HOW_SYSFS_ROOT', default: '/'}),
+  }
+
+  async run(): Promise<ValidateResult> {
+    const {args, flags} = await this.parse(Validate)
+    const kinds = await loadClusterKinds(this.config)
+    const file = displayPath(args.config, process.cwd())
+    let loaded
+    try {
+      loaded = await loadConfig(args.config, kinds)
+    } catch (error) {
+      if (!this.jsonEnabled() || !isAiHowError(error) || error.name !== 'ConfigError') throw error
+      const issues = issuesOf(error, file)
+      process.exitCode = 2
+      return {valid: false, file, kinds: [], errors: issues.filter((i) => i.severity === 'error'), warnings: issues.filter((i) => i.severity === 'warning')}
+    }
+    const described = describeClusters(loaded, kinds)
+    const result: ValidateResult = {valid: true, file, kinds: described.map((d) => d.kind.key), errors: [], warnings: loaded.warnings}
+    if (!this.jsonEnabled()) {
+      this.log(`✓ ${file} is valid: kinds ${result.kinds.join(', ')}`)
+      if (loaded.warnings.length > 0) this.logToStderr(formatIssues(loaded.warnings))
+    }
+    if (!flags['check-host']) return result
+    const checks = await runHostChecks(this.config, described.map((d) => d.cluster), flags['sysfs-root'])
+    const failed = checks.filter((c) => !c.ok)
+    result.hostChecks = checks
+    result.hostReady = failed.length === 0
+    if (this.jsonEnabled()) {
+      if (failed.length > 0) process.exitCode = 1
+      return result
+    }
+    for (const check of checks) this.log(`${check.ok ? '✓' : '✗'} ${check.message}`)
+    if (failed.length > 0) {
+      throw new HostError(`${failed.length} of ${checks.length} host checks failed (✗ above)`, {
+        code: 'HOST_CHECKS_FAILED',
+        actions: failed.flatMap((c) => c.fix),
+      })
+    }
+    return result
+  }
+}

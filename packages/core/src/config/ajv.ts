@@ -1,0 +1,117 @@
+/**
+ * The ajv (draft 2020-12) validator of a config: all errors, verbose (errors carry their data and
+ * schema), strict ipv4 format, and the two keywords kinds may use in their fragments:
+ * `aiHowPath: true` (a file path, resolved in the data against the config's folder, `~` = HOME)
+ * and `aiHowHint: "text"` (extra fix text for errors at that field).
+ */
+import {Ajv2020} from 'ajv/dist/2020.js'
+import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import path from 'node:path'
+import type {JsonSchema} from '../contracts/extensions.js'
+import {isIpv4, isIpv4Cidr} from './ipv4.js'
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
+
+export interface PathContext {
+  /** Folder relative paths resolve against. */
+  dir: string
+  /** What `~` stands for. */
+  home: string
+}
+
+export function resolveConfigPath(value: string, context: PathContext): string {
+  if (value === '~') return context.home
+  if (value.startsWith('~/')) return path.join(context.home, value.slice(2))
+  return path.resolve(context.dir, value)
+}
+
+/** Every schema object, mapped to the base URI its relative `$ref`s resolve against. */
+function baseUris(schema: unknown, base: string, into: WeakMap<object, string>): void {
+  if (Array.isArray(schema)) {
+    for (const item of schema) baseUris(item, base, into)
+  } else if (typeof schema === 'object' && schema !== null) {
+    const id = (schema as JsonSchema).$id
+    const own = typeof id === 'string' ? new URL(id, base).href.replace(/#.*$/, '') : base
+    into.set(schema, own)
+    for (const value of Object.values(schema)) baseUris(value, own, into)
+  }
+}
+
+/** A copy of a subschema that compiles on its own: `$ref`s made absolute, `$id`s and anchors dropped. */
+function standalone(schema: unknown, base: string, bases: WeakMap<object, string>): unknown {
+  if (Array.isArray(schema)) return schema.map((item: unknown) => standalone(item, base, bases))
+  if (typeof schema !== 'object' || schema === null) return schema
+  const own = bases.get(schema) ?? base
+  const out: JsonSchema = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$id' || key === '$anchor' || key === '$dynamicAnchor') continue
+    out[key] = (key === '$ref' || key === '$dynamicRef') && typeof value === 'string' ? new URL(value, own).href : standalone(value, own, bases)
+  }
+  bases.set(out, own)
+  return out
+}
+
+export interface ConfigValidator {
+  /** Validates (and resolves aiHowPath fields in) `data`; returns every error. */
+  validate(data: unknown): ErrorObject[]
+  /** Validates `data` against one subschema of the schema (a oneOf/anyOf branch). */
+  validateSubschema(subschema: unknown, data: unknown): ErrorObject[]
+}
+
+function newAjv(paths: PathContext): Ajv2020 {
+  const ajv = new Ajv2020({allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false})
+  addFormats(ajv)
+  ajv.addFormat('ipv4', isIpv4)
+  ajv.addFormat('ipv4-cidr', isIpv4Cidr)
+  ajv.addKeyword({keyword: 'aiHowHint', schemaType: 'string'})
+  ajv.addKeyword({
+    keyword: 'aiHowPath',
+    type: 'string',
+    schemaType: 'boolean',
+    modifying: true,
+    errors: false,
+    validate(enabled: boolean, data: string, _parent?: unknown, cxt?: {parentData: Record<string | number, unknown>; parentDataProperty: string | number}) {
+      if (enabled && data !== '' && cxt?.parentData) cxt.parentData[cxt.parentDataProperty] = resolveConfigPath(data, paths)
+      return true
+    },
+  })
+  return ajv
+}
+
+/** Compiles `schema`; throws ajv's error when a fragment is not a valid schema. */
+export function createValidator(schema: JsonSchema, paths: PathContext): ConfigValidator {
+  const ajv = newAjv(paths)
+  const root = ajv.compile(schema)
+  const bases = new WeakMap<object, string>()
+  baseUris(schema, typeof schema.$id === 'string' ? schema.$id : 'urn:ai-how:config', bases)
+  const compiled = new WeakMap<object, ValidateFunction>()
+  return {
+    validate(data) {
+      return root(data) ? [] : [...(root.errors ?? [])]
+    },
+    validateSubschema(subschema, data) {
+      if (typeof subschema === 'boolean') return subschema ? [] : [{instancePath: '', schemaPath: '#', keyword: 'false schema', params: {}, message: 'boolean schema is false', data}]
+      if (typeof subschema !== 'object' || subschema === null) return []
+      let fn = compiled.get(subschema)
+      if (!fn) {
+        fn = ajv.compile(standalone(subschema, bases.get(subschema) ?? 'urn:ai-how:config', bases) as JsonSchema)
+        compiled.set(subschema, fn)
+      }
+      return fn(data) ? [] : [...(fn.errors ?? [])]
+    },
+  }
+}
+
+/** Checks one fragment alone (to name the plugin whose schema does not compile). */
+export function fragmentCompileError(fragment: JsonSchema): string | undefined {
+  try {
+    const alone: JsonSchema = {...fragment}
+    delete alone.$id
+    newAjv({dir: '/', home: '/'}).compile(alone)
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
+}

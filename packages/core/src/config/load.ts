@@ -1,0 +1,60 @@
+/**
+ * loadConfig: read, expand, validate against the assembled schema, describe every cluster and run
+ * the semantic checks. Every problem is collected; one ConfigError (exit 2) carries them all.
+ */
+import os from 'node:os'
+import type {AiHowConfig, ConfigIssue, LoadedConfig} from '../contracts/config.js'
+import type {ClusterKindRegistration} from '../contracts/extensions.js'
+import {PluginContractError} from '../errors.js'
+import type {ConfigValidator, PathContext} from './ajv.js'
+import {createValidator, fragmentCompileError} from './ajv.js'
+import {schemaIssues} from './ajv-issues.js'
+import type {Variables} from './expand.js'
+import {sortIssues} from './issue.js'
+import {formatPath} from './positions.js'
+import {buildConfigSchema} from './schema.js'
+import {describeClusters, semanticIssues} from './semantic.js'
+import {configError, readConfigSource} from './source.js'
+
+export interface LoadOptions {
+  /** Working directory (PWD, relative config paths); default process.cwd(). */
+  cwd?: string
+}
+
+function compile(kinds: readonly ClusterKindRegistration[], paths: PathContext): ConfigValidator {
+  try {
+    return createValidator(buildConfigSchema(kinds), paths)
+  } catch (error) {
+    const culprit = kinds.find((k) => fragmentCompileError(k.schema) !== undefined)
+    const owner = culprit ? ((culprit as {plugin?: string}).plugin ?? `cluster kind "${culprit.key}"`) : 'a cluster kind plugin'
+    throw new PluginContractError(`the config schema of ${owner} does not compile: ${error instanceof Error ? error.message : String(error)}`, {
+      code: 'PLUGIN_INVALID_SCHEMA',
+      cause: error,
+      actions: [`Update or reinstall ${owner}, or uninstall it with \`ai-how plugins uninstall\`.`],
+    })
+  }
+}
+
+function isUnderPath(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`)
+}
+
+/** Loads and validates a config; throws ConfigError (code CONFIG_INVALID, exit 2) with every issue. */
+export async function loadConfig(file: string, kinds: readonly ClusterKindRegistration[], env: Variables = process.env, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const source = await readConfigSource(file, env, options.cwd ?? process.cwd())
+  const data: unknown = source.doc.toJS({maxAliasCount: 1000})
+  const validator = compile(kinds, {dir: source.dir, home: env.HOME ?? os.homedir()})
+  // A value whose expansion failed is reported once, by the expansion; its other issues would repeat it.
+  const failed = new Set(source.failedPaths.map(formatPath))
+  const notFailed = (i: ConfigIssue): boolean => !failed.has(i.path)
+  const schema = schemaIssues(validator.validate(data), validator, {locator: source.locator, kinds: kinds.map((k) => k.key)}).filter(notFailed)
+  const loaded = {file: source.file, dir: source.dir, tot: source.tot, config: data as AiHowConfig, locator: source.locator}
+  // describe() may rely on its section's shape: only sections without schema errors are described.
+  const broken = new Set(kinds.filter((k) => schema.some((i) => isUnderPath(i.path, formatPath(['clusters', k.key])))).map((k) => k.key))
+  const semantic = semanticIssues(loaded, describeClusters(loaded, kinds, broken)).filter(notFailed)
+  const all: ConfigIssue[] = [...source.issues, ...schema, ...semantic]
+  const errors = sortIssues(all.filter((i) => i.severity === 'error'))
+  const warnings = sortIssues(all.filter((i) => i.severity === 'warning'))
+  if (errors.length > 0) throw configError(source.display, [...errors, ...warnings])
+  return {...loaded, warnings}
+}

@@ -1,0 +1,3 @@
+export {StateStore} from './store.js'
+export type {StateStoreOptions} from './store.js'
+export {resolveStatePath} from './paths.js'

@@ -1,0 +1,38 @@
+/**
+ * describe() of the cloud kind. Node keys: 'control-plane', then 'cpu-worker-NN' / 'gpu-worker-NN'
+ * with two independent counters in list order (a worker is a GPU worker iff passthrough is enabled
+ * and lists a gpu device).
+ */
+import type {ClusterDescription, LoadedConfig} from '@ai-how/core'
+import {clusterPath, describeClusterShell, isGpuNode, nodeDescriber, nodeKeys} from '@ai-how/plugin-hpc'
+import type {CloudClusterConfig} from './types.js'
+
+export const CLOUD_KIND = 'cloud'
+export const CLOUD_ROLES = {controlPlane: 'kubernetes-control-plane', worker: 'kubernetes-worker'} as const
+
+export function describeCloud(section: unknown, loaded: Omit<LoadedConfig, 'warnings'>): ClusterDescription {
+  const cluster = section as CloudClusterConfig
+  const base = clusterPath(CLOUD_KIND)
+  const describeNode = nodeDescriber(cluster, base, loaded)
+  const controlPlane = describeNode({
+    key: nodeKeys.controlPlane,
+    role: CLOUD_ROLES.controlPlane,
+    node: cluster.control_plane,
+    ip: cluster.control_plane.ip_address,
+    path: [...base, 'control_plane'],
+    ipField: 'ip_address',
+  })
+  let cpu = 0
+  let gpu = 0
+  const workers = cluster.worker_nodes.map((node, i) =>
+    describeNode({
+      key: isGpuNode(node) ? nodeKeys.gpuWorker(++gpu) : nodeKeys.cpuWorker(++cpu),
+      role: CLOUD_ROLES.worker,
+      node,
+      ip: node.ip,
+      path: [...base, 'worker_nodes', i],
+      ipField: 'ip',
+    }),
+  )
+  return {...describeClusterShell(CLOUD_KIND, cluster, loaded), nodes: [controlPlane, ...workers]}
+}

@@ -1,0 +1,80 @@
+/**
+ * Passthrough readiness of every device that any node of any cluster asks for (control planes and
+ * workers of every kind alike): host-wide checks once (IOMMU, vfio modules), device checks once per
+ * address, the IOMMU-group rule per node. Clusters on a remote libvirt host are reported as not
+ * checked from here. No request at all: no result.
+ */
+import type {ClusterDescription, HostCheckResult} from '@ai-how/core'
+import {missingVfioModules} from '../host/host-info.js'
+import type {PciHost} from '../host/pci-host.js'
+import {comparePciAddresses, isPciAddress} from '../pci/address.js'
+import {deviceChecks} from './device-checks.js'
+import {iommuFix, vfioModulesFix} from './fixes.js'
+import {groupChecks} from './group-checks.js'
+import {deviceRequests, dottedPath, isRemoteUri, nodeLabel} from './requests.js'
+import type {DeviceRequest} from './requests.js'
+
+export async function passthroughChecks(host: PciHost, clusters: readonly ClusterDescription[]): Promise<HostCheckResult[]> {
+  const results: HostCheckResult[] = []
+  const local: ClusterDescription[] = []
+  for (const cluster of clusters) {
+    if (!isRemoteUri(cluster.libvirtUri)) local.push(cluster)
+    else if (deviceRequests([cluster]).length > 0) results.push(remoteNotice(cluster))
+  }
+  const requests = deviceRequests(local)
+  if (requests.length === 0) return results
+  results.push(...(await hostChecks(host)))
+  const byAddress = groupBy(requests, (r) => r.device.pciAddress)
+  for (const address of [...byAddress.keys()].sort(comparePciAddresses)) {
+    const asking = byAddress.get(address) ?? []
+    results.push(...(isPciAddress(address) ? await deviceChecks(host, address, asking) : [malformed(address, asking)]))
+  }
+  if ((await host.info()).iommu.enabled) {
+    for (const cluster of local) {
+      const inCluster = requests.filter((r) => r.cluster === cluster && isPciAddress(r.device.pciAddress))
+      for (const node of groupBy(inCluster, (r) => r.node.key).values()) results.push(...(await groupChecks(host, node, inCluster)))
+    }
+  }
+  return results
+}
+
+async function hostChecks(host: PciHost): Promise<HostCheckResult[]> {
+  const info = await host.info()
+  const iommu: HostCheckResult = info.iommu.enabled
+    ? {id: 'gpu.host.iommu', ok: true, message: `the IOMMU is on (${info.iommu.groups} IOMMU groups)`, fix: []}
+    : {id: 'gpu.host.iommu', ok: false, message: 'the IOMMU is off: /sys/kernel/iommu_groups is empty, so no device can be passed through', fix: iommuFix(info.cpuVendor, info.iommu.cmdline)}
+  const missing = missingVfioModules(info)
+  const vfio: HostCheckResult = missing.length === 0
+    ? {id: 'gpu.host.vfio-modules', ok: true, message: 'the vfio modules are loaded (vfio, vfio_iommu_type1, vfio_pci)', fix: []}
+    : {id: 'gpu.host.vfio-modules', ok: false, message: `vfio modules not loaded: ${missing.join(', ')}`, fix: vfioModulesFix(missing)}
+  return [iommu, vfio]
+}
+
+function malformed(address: string, asking: readonly DeviceRequest[]): HostCheckResult {
+  return {
+    id: 'gpu.device.malformed-address',
+    ok: false,
+    message: `${JSON.stringify(address)} (requested by ${asking.map((r) => nodeLabel(r.cluster, r.node)).join(', ')}) is not a PCI address`,
+    fix: asking.map((r) => `Write ${dottedPath(r.device.path)}.pci_address as DDDD:BB:SS.F in lower-case hex, e.g. 0000:01:00.0 (lspci -D shows them).`),
+  }
+}
+
+function remoteNotice(cluster: ClusterDescription): HostCheckResult {
+  return {
+    id: `gpu.remote.${cluster.kind}`,
+    ok: true,
+    message: `${cluster.kind} cluster "${cluster.name}" runs on ${String(cluster.libvirtUri)}: its passthrough devices are not checked from this host`,
+    fix: [],
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = map.get(k)
+    if (list === undefined) map.set(k, [item])
+    else list.push(item)
+  }
+  return map
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {mkdtemp, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+import {hasCode} from '@ai-how/core'
+import {holdsDevices, virshDomainState} from './domain-state.js'
+
+function hasVirsh(): boolean {
+  try {
+    execFileSync('virsh', ['--version'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+const skip = hasVirsh() ? false : 'virsh is not installed (Debian: apt-get install libvirt-clients)'
+
+/** A libvirt test-driver world with one domain per run state (1 running, 3 paused, 5 shut off). */
+async function testDriverUri(): Promise<string> {
+  const domain = (name: string, state: number): string =>
+    `<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>${name}</name><memory>262144</memory><os><type>hvm</type></os><test:runstate>${state}</test:runstate></domain>`
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'ai-how-libvirt-')), 'node.xml')
+  await writeFile(file, `<node>${domain('vm-running', 1)}${domain('vm-paused', 3)}${domain('vm-off', 5)}</node>`)
+  return `test://${file}`
+}
+
+describe('libvirt domain state (real virsh, test driver)', {skip}, () => {
+  it('reads the state of the built-in test domain of test:///default', async () => {
+    assert.equal(await virshDomainState('test:///default', 'test'), 'running')
+  })
+
+  it('tells holding states from the others, and a missing domain from a failure', async () => {
+    const uri = await testDriverUri()
+    assert.equal(holdsDevices(await virshDomainState(uri, 'vm-running')), true)
+    assert.equal(holdsDevices(await virshDomainState(uri, 'vm-paused')), true)
+    assert.equal(await virshDomainState(uri, 'vm-off'), 'shut off')
+    assert.equal(holdsDevices('shut off'), false)
+    assert.equal(await virshDomainState(uri, 'no-such-vm'), undefined)
+  })
+
+  it('fails with GPU_HOLDER_UNKNOWN when libvirt cannot be asked, and never passes a malformed name', async () => {
+    await assert.rejects(virshDomainState('test:///no/such/file.xml', 'vm'), (e: unknown) => hasCode(e, 'GPU_HOLDER_UNKNOWN'))
+    await assert.rejects(virshDomainState('test:///default', '--help'), TypeError)
+  })
+})

@@ -1,0 +1,7 @@
+export {DEFAULT_SEED_USER, seedView} from './view.js'
+export type {SeedInput, SeedView} from './view.js'
+export {SEED_FILE_NAMES, assertJsonOnly, renderSeedFiles} from './render.js'
+export type {SeedFiles} from './render.js'
+export {SEED_VOLUME_ID, buildSeedIso, findIsoTool, isoCommand} from './iso.js'
+export type {BuildSeedIsoOptions, IsoTool, SeedIso} from './iso.js'
+export {findTemplatesDir} from './templates.js'

@@ -1,0 +1,62 @@
+/**
+ * Renders the NoCloud seed files from templates/cloud-init/*.hbs.
+ *
+ * YAML safety: handlebars escapes for HTML (`&quot;`, `&#x27;`), which is wrong in YAML, and
+ * unescaped text could break the YAML structure. So the templates are compiled with
+ * `noEscape: true` and may hold exactly one kind of expression, `{{json value}}`, whose helper
+ * prints the value as JSON (a double-quoted string or a flow list; JSON is valid YAML). Each
+ * template is checked when loaded: any other expression, block or partial is refused.
+ * The instance is isolated (`Handlebars.create()`) and strict (a missing value throws).
+ */
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+import Handlebars from 'handlebars'
+import {PluginContractError} from '@ai-how/core'
+import {findTemplatesDir} from './templates.js'
+import type {SeedView} from './view.js'
+
+export interface SeedFiles {
+  'user-data': string
+  'meta-data': string
+  'network-config': string
+}
+
+export const SEED_FILE_NAMES = ['user-data', 'meta-data', 'network-config'] as const
+
+const hbs = Handlebars.create()
+hbs.registerHelper('json', (value: unknown) => JSON.stringify(value))
+
+/** Renders the three seed files for a validated view (see seedView). */
+export async function renderSeedFiles(view: SeedView, options: {templatesDir?: string} = {}): Promise<SeedFiles> {
+  const dir = path.join(options.templatesDir ?? findTemplatesDir(), 'cloud-init')
+  const render = async (name: string): Promise<string> => {
+    const file = path.join(dir, `${name}.hbs`)
+    const source = await readFile(file, 'utf8')
+    assertJsonOnly(source, file)
+    return hbs.compile<SeedView>(source, {strict: true, noEscape: true})(view)
+  }
+  return {
+    'user-data': await render('user-data'),
+    'meta-data': await render('meta-data'),
+    'network-config': await render('network-config'),
+  }
+}
+
+/** Refuses any template statement other than text, comments and `{{json path}}`. */
+export function assertJsonOnly(source: string, file: string): void {
+  for (const statement of Handlebars.parse(source).body) {
+    if (statement.type === 'ContentStatement' || statement.type === 'CommentStatement') continue
+    if (statement.type !== 'MustacheStatement' || !isJsonCall(statement as hbs.AST.MustacheStatement)) {
+      const line = statement.loc.start.line
+      throw new PluginContractError(`${file}:${line}: only {{json value}} expressions are allowed in cloud-init templates`, {
+        code: 'TEMPLATE_UNSAFE',
+        actions: ['Emit every value through the json helper, e.g. hostname: {{json hostname}}, so it is quoted for YAML.'],
+      })
+    }
+  }
+}
+
+function isJsonCall(m: hbs.AST.MustacheStatement): boolean {
+  return m.escaped && m.path.type === 'PathExpression' && (m.path as hbs.AST.PathExpression).original === 'json' &&
+    m.params.length === 1 && m.params[0]?.type === 'PathExpression'
+}

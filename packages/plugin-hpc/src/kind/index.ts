@@ -1,0 +1,6 @@
+export * from './describe/index.js'
+export * from './schema/index.js'
+export type * from './types.js'
+export {HPC_KIND, HPC_ROLES, checkHpc, describeHpc} from './hpc-describe.js'
+export {configIssue, formatYamlPath} from './issues.js'
+export {hpcClusterKind} from './registration.js'

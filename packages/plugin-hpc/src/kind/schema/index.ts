@@ -1,0 +1,6 @@
+export {BRIDGE_PATTERN, CIDR_PATTERN, LIBVIRT_URI_PATTERN, PCI_ADDRESS_PATTERN, filePath, ipv4, ipv4OrDhcp, libvirtUriSchema, qcow2Path, sshSchema} from './common.js'
+export {COMMON_CLUSTER_REQUIRED, clusterNameSchema, commonClusterProperties} from './cluster.js'
+export {CPU_MODES, accelerationSchema, cpuTopologySchema, hardwareSchema, performanceSchema} from './hardware.js'
+export {hpcClusterSchema} from './hpc.js'
+export {networkSchema} from './network.js'
+export {DEVICE_TYPES, fixedNodeSchema, nodeListSchema, nodeSpecProperties, pciDeviceSchema, pciePassthroughSchema, virtioFsMountSchema} from './node.js'

@@ -1,0 +1,95 @@
+/**
+ * Renders the libvirt XML templates (templates/libvirt/*.hbs) from typed view models, on an
+ * isolated handlebars instance (no helpers or partials shared with other plugins) compiled with
+ * `strict: true` (a missing key throws instead of rendering ''). Each template is checked when it
+ * is loaded: the only unescaped expression allowed is `{{{this}}}` directly inside
+ * `{{#each devicesXml}}` (plugin-contributed device XML, checked as well-formed by the builder).
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+import Handlebars from 'handlebars'
+import {HostError, PluginContractError} from '@ai-how/core'
+import type {DomainView, NetworkView, PoolView, VolumeView} from './views.js'
+
+const PROBE = path.join('libvirt', 'domain.xml.hbs')
+
+/** The nearest `templates/` folder above `start` that holds templates/libvirt (works from src/ and dist/). */
+export function findLibvirtTemplatesDir(start: string = import.meta.dirname): string {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'templates')
+    if (existsSync(path.join(candidate, PROBE))) return candidate
+    if (path.dirname(dir) === dir) break
+  }
+  throw new HostError(`cannot find the ai-how templates folder (templates/${PROBE}) above ${start}`, {
+    code: 'TEMPLATES_NOT_FOUND',
+    actions: ['Reinstall ai-how: its templates/ folder is missing.'],
+  })
+}
+
+type Node = hbs.AST.Statement | hbs.AST.Program
+
+/** Refuses any `{{{...}}}` other than `{{{this}}}` directly inside `{{#each devicesXml}}`. */
+export function assertTripleStashOnlyForDevices(source: string, file: string): void {
+  const visit = (node: Node, inDevices: boolean): void => {
+    if (node.type === 'Program') {
+      for (const s of (node as hbs.AST.Program).body) visit(s, inDevices)
+      return
+    }
+    if (node.type === 'MustacheStatement') {
+      const m = node as hbs.AST.MustacheStatement
+      const original = (m.path as hbs.AST.PathExpression).original
+      if (!m.escaped && !(inDevices && original === 'this')) {
+        throw new PluginContractError(`${file}:${m.loc.start.line}: unescaped {{{${original}}}} outside {{#each devicesXml}}`, {
+          code: 'TEMPLATE_UNSAFE',
+          actions: ['Use {{value}} (escaped) for every value; only contributed device XML may be rendered verbatim.'],
+        })
+      }
+      return
+    }
+    if (node.type === 'BlockStatement') {
+      const b = node as hbs.AST.BlockStatement
+      const param = b.params[0] as hbs.AST.PathExpression | undefined
+      const isDevices = b.path.original === 'each' && param?.original === 'devicesXml'
+      visit(b.program, isDevices)
+      // handlebars leaves `inverse` undefined when a block has no {{else}}, whatever its typings say.
+      const inverse = b.inverse as hbs.AST.Program | undefined
+      if (inverse) visit(inverse, false)
+    }
+  }
+  visit(Handlebars.parse(source), false)
+}
+
+export class LibvirtRenderer {
+  private readonly hbs = Handlebars.create()
+  private readonly cache = new Map<string, HandlebarsTemplateDelegate>()
+
+  constructor(readonly templatesDir: string = findLibvirtTemplatesDir()) {}
+
+  private render(name: string, view: object): string {
+    let template = this.cache.get(name)
+    if (!template) {
+      const file = path.join(this.templatesDir, 'libvirt', `${name}.xml.hbs`)
+      const source = readFileSync(file, 'utf8')
+      assertTripleStashOnlyForDevices(source, file)
+      template = this.hbs.compile(source, {strict: true})
+      this.cache.set(name, template)
+    }
+    return template(view)
+  }
+
+  domain(view: DomainView): string {
+    return this.render('domain', view)
+  }
+
+  network(view: NetworkView): string {
+    return this.render('network', view)
+  }
+
+  pool(view: PoolView): string {
+    return this.render('pool', view)
+  }
+
+  volume(view: VolumeView): string {
+    return this.render('volume', view)
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The per-cluster known_hosts file. ai-how records a VM's host key on first contact and verifies it
+ * on every later connection; Ansible then uses the same file with `StrictHostKeyChecking=yes`.
+ * Lines are written in OpenSSH's plain format: `<host>[,<alias>] <key type> <base64 key blob>`,
+ * where `<host>` is `[host]:port` for ports other than 22 (as ssh itself writes them).
+ */
+import {appendFile, mkdir, readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+export interface KnownHostEntry {
+  hosts: string[]
+  type: string
+  /** The key blob, base64 as in the file. */
+  key: string
+}
+
+/** The host column ssh uses for `host` at `port`. */
+export function hostPattern(host: string, port = 22): string {
+  return port === 22 ? host : `[${host}]:${port}`
+}
+
+/** The names under which a VM's key is recorded: its address, then the alias (VM name) if any. */
+export function hostPatterns(host: string, port = 22, alias?: string): string[] {
+  const patterns = [hostPattern(host, port)]
+  if (alias !== undefined && alias !== '' && alias !== host) patterns.push(hostPattern(alias, port))
+  return patterns
+}
+
+/** Parses plain known_hosts lines; comments, markers (@revoked, @cert-authority) and hashed hosts are skipped. */
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = []
+  for (const raw of text.split('\n')) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#') || line.startsWith('@')) continue
+    const [hosts, type, key] = line.split(/\s+/)
+    if (hosts === undefined || type === undefined || key === undefined || hosts.startsWith('|')) continue
+    entries.push({hosts: hosts.split(','), type, key})
+  }
+  return entries
+}
+
+export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
+  try {
+    return parseKnownHosts(await readFile(file, 'utf8'))
+  } catch (error) {
+    if ((error as {code?: unknown}).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+/** The recorded entries for any of these host patterns. */
+export function entriesFor(entries: readonly KnownHostEntry[], patterns: readonly string[]): KnownHostEntry[] {
+  return entries.filter((e) => e.hosts.some((h) => patterns.includes(h)))
+}
+
+/** The key type named inside an SSH public key blob (its first string field). */
+export function keyTypeOfBlob(blob: Buffer): string {
+  if (blob.length < 4) throw new Error('host key blob too short')
+  const len = blob.readUInt32BE(0)
+  if (len === 0 || len > 64 || blob.length < 4 + len) throw new Error('malformed host key blob')
+  return blob.subarray(4, 4 + len).toString('latin1')
+}
+
+const queues = new Map<string, Promise<unknown>>()
+
+/**
+ * Records a host key for these patterns unless it is recorded already. The file is appended with a
+ * single write (O_APPEND), so concurrent writers never interleave partial lines, and calls inside
+ * this process are serialized per file so the duplicate check sees every earlier record.
+ * Returns true when a line was written.
+ */
+export async function recordHostKey(file: string, patterns: readonly string[], type: string, key: string): Promise<boolean> {
+  const resolved = path.resolve(file)
+  const previous = queues.get(resolved) ?? Promise.resolve()
+  const next = previous.catch(() => undefined).then(async () => {
+    const existing = entriesFor(await readKnownHosts(resolved), patterns).filter((e) => e.type === type && e.key === key)
+    const missing = patterns.filter((p) => !existing.some((e) => e.hosts.includes(p)))
+    if (missing.length === 0) return false
+    await mkdir(path.dirname(resolved), {recursive: true, mode: 0o700})
+    await appendFile(resolved, `${missing.join(',')} ${type} ${key}\n`, {mode: 0o644})
+    return true
+  })
+  queues.set(resolved, next)
+  try {
+    return await next
+  } finally {
+    if (queues.get(resolved) === next) queues.delete(resolved)
+  }
+}

@@ -1,0 +1,235 @@
+import {after, before, describe, it} from 'node:test'
+import assert from 'node:assert/strict'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import net from 'node:net'
+import type {AddressInfo} from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+import ssh2 from 'ssh2'
+import type {Connection, ParsedKey, Server} from 'ssh2'
+import {hasCode, isAiHowError} from '@ai-how/core'
+import {sshExec} from './exec.js'
+import {ensureClusterKeyPair} from './keypair.js'
+import type {SshKeyPair} from './keypair.js'
+import {parseKnownHosts} from './known-hosts.js'
+import {waitForAll} from './wait-all.js'
+import {waitForSsh} from './wait.js'
+import type {WaitForSshOptions} from './wait.js'
+
+const USER = 'debian'
+const fast = {initialDelayMs: 100, maxDelayMs: 300, attemptTimeoutMs: 2000}
+const hasTool = (tool: string): boolean => spawnSync(tool, ['-V'], {stdio: 'ignore'}).error === undefined
+
+interface TestServer {port: number; hostKey: ParsedKey; commands: string[]; close(): Promise<void>}
+
+/** A real SSH server on 127.0.0.1 that accepts `authorized` for user debian and answers exec requests. */
+async function startServer(port: number, authorized: SshKeyPair): Promise<TestServer> {
+  const hostPrivate = ssh2.utils.generateKeyPairSync('ed25519').private
+  const hostKey = ssh2.utils.parseKey(hostPrivate) as ParsedKey
+  const allowed = ssh2.utils.parseKey(authorized.publicKey) as ParsedKey
+  const connections = new Set<Connection>()
+  const commands: string[] = []
+  const server: Server = new ssh2.Server({hostKeys: [hostPrivate]}, (client) => {
+    connections.add(client)
+    client.on('close', () => connections.delete(client))
+    client.on('error', () => undefined)
+    client.on('authentication', (ctx) => {
+      if (ctx.method !== 'publickey' || ctx.username !== USER || !ctx.key.data.equals(allowed.getPublicSSH())) {
+        ctx.reject(['publickey'])
+        return
+      }
+      if (ctx.signature === undefined || ctx.blob === undefined) ctx.accept()
+      else if (allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) ctx.accept()
+      else ctx.reject()
+    })
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        accept().on('exec', (acceptExec, _reject, info) => {
+          commands.push(info.command)
+          const stream = acceptExec()
+          const exit = /^exit (\d+)$/.exec(info.command)
+          if (exit === null) {
+            stream.write(`ran: ${info.command}\n`)
+            stream.stderr.write('note\n')
+          }
+          stream.exit(exit === null ? 0 : Number(exit[1]))
+          stream.end()
+        })
+      })
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => { resolve() })
+  })
+  return {
+    port, hostKey, commands,
+    close: () => new Promise<void>((resolve) => {
+      for (const c of connections) c.end()
+      server.close(() => { resolve() })
+    }),
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const {port} = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => { resolve() }))
+  return port
+}
+
+describe('waitForSsh against an in-process ssh2 server', () => {
+  let dir = ''
+  let key: SshKeyPair
+  const target = (port: number, extra: Partial<WaitForSshOptions> = {}): WaitForSshOptions => ({
+    host: '127.0.0.1', port, user: USER, privateKey: key.privateKey, knownHostsFile: path.join(dir, 'known_hosts'),
+    hostAlias: 'hpc-controller', deadlineMs: 10_000, ...fast, ...extra,
+  })
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-ssh-'))
+    key = await ensureClusterKeyPair(dir, 'test')
+  })
+  after(async () => { await rm(dir, {recursive: true, force: true}) })
+
+  it('succeeds after retries when the server starts listening late, and records its host key once', async () => {
+    const port = await freePort()
+    const late = sleep(1200).then(() => startServer(port, key))
+    const ready = await waitForSsh(target(port))
+    const server = await late
+    try {
+      assert.ok(ready.attempts > 1, `expected retries, got ${ready.attempts} attempt(s)`)
+      assert.deepEqual(server.commands, ['true'])
+      await waitForSsh(target(port))
+      const text = await readFile(path.join(dir, 'known_hosts'), 'utf8')
+      const expected = `[127.0.0.1]:${port},[hpc-controller]:${port} ssh-ed25519 ${server.hostKey.getPublicSSH().toString('base64')}`
+      assert.deepEqual(text.split('\n').filter((l) => l.includes(`:${port} `)), [expected])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('writes known_hosts lines that ssh-keygen finds and that OpenSSH trusts with StrictHostKeyChecking=yes', {skip: !hasTool('ssh') && 'ssh not installed'}, async () => {
+    const port = await freePort()
+    const server = await startServer(port, key)
+    const knownHosts = path.join(dir, 'known_hosts_openssh')
+    try {
+      await waitForSsh(target(port, {knownHostsFile: knownHosts}))
+      const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${port}`, '-f', knownHosts], {encoding: 'utf8'})
+      assert.match(found, /ssh-ed25519 /)
+      const ssh = spawnSync('ssh', ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
+        '-o', 'IdentitiesOnly=yes', '-i', key.privateKeyPath, '-p', String(port), `${USER}@127.0.0.1`, 'echo', 'hello'], {encoding: 'utf8', timeout: 20_000})
+      assert.equal(ssh.status, 0, ssh.stderr)
+      assert.equal(ssh.stdout, 'ran: echo hello\n')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('fails with SSH_TIMEOUT naming host, attempts and ECONNREFUSED when nothing ever listens, within the deadline', async () => {
+    const port = await freePort()
+    const started = Date.now()
+    const error: unknown = await waitForSsh(target(port, {deadlineMs: 1500, hints: {domainName: 'c-compute-01', networkName: 'c-network'}})).catch((e: unknown) => e)
+    const elapsed = Date.now() - started
+    assert.ok(hasCode(error, 'SSH_TIMEOUT'), String(error))
+    assert.ok(isAiHowError(error))
+    const details = error.details as {attempts: number; lastError: string}
+    assert.ok(details.attempts >= 3, `attempts ${details.attempts}`)
+    assert.equal(details.lastError, 'ECONNREFUSED')
+    assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} \\(c-compute-01\\).*${details.attempts} attempts.*ECONNREFUSED`))
+    assert.ok(error.actions.some((a) => a.includes('/var/log/libvirt/qemu/c-compute-01.log')))
+    assert.ok(elapsed >= 1500 && elapsed < 2500, `elapsed ${elapsed} ms`)
+  })
+
+  it('reports ETIMEDOUT when the port accepts but never speaks SSH', async () => {
+    const silent = net.createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const {port} = silent.address() as AddressInfo
+    try {
+      const error: unknown = await waitForSsh(target(port, {deadlineMs: 1500, attemptTimeoutMs: 500})).catch((e: unknown) => e)
+      assert.ok(isAiHowError(error) && error.code === 'SSH_TIMEOUT', String(error))
+      assert.equal((error.details as {lastError: string}).lastError, 'ETIMEDOUT')
+      assert.ok(error.actions[0]?.includes('net-dhcp-leases'))
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
+  })
+
+  it('reports AUTH_FAILED when the server does not trust the key', async () => {
+    const port = await freePort()
+    const stranger = await ensureClusterKeyPair(dir, 'stranger')
+    const server = await startServer(port, stranger)
+    try {
+      const error: unknown = await waitForSsh(target(port, {deadlineMs: 1000, knownHostsFile: path.join(dir, 'kh-auth')})).catch((e: unknown) => e)
+      assert.ok(isAiHowError(error) && error.code === 'SSH_TIMEOUT', String(error))
+      assert.equal((error.details as {lastError: string}).lastError, 'AUTH_FAILED')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('refuses a host whose key changed since it was recorded, at once and without rewriting the record', async () => {
+    const port = await freePort()
+    const knownHosts = path.join(dir, 'kh-mismatch')
+    const first = await startServer(port, key)
+    await waitForSsh(target(port, {knownHostsFile: knownHosts}))
+    await first.close()
+    const before = await readFile(knownHosts, 'utf8')
+    const second = await startServer(port, key)
+    try {
+      const started = Date.now()
+      const error: unknown = await waitForSsh(target(port, {knownHostsFile: knownHosts})).catch((e: unknown) => e)
+      assert.ok(isAiHowError(error) && error.code === 'SSH_HOST_KEY_MISMATCH', String(error))
+      assert.ok(Date.now() - started < 2000, 'a mismatch must not be retried until the deadline')
+      assert.ok(error.actions.some((a) => a.includes(`ssh-keygen -R '[127.0.0.1]:${port}' -f ${knownHosts}`)))
+      assert.equal(await readFile(knownHosts, 'utf8'), before)
+      assert.equal(second.commands.length, 0)
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('stops when the signal aborts', async () => {
+    const port = await freePort()
+    const started = Date.now()
+    await assert.rejects(waitForSsh(target(port, {signal: AbortSignal.timeout(400)})), (e: Error) => e.name === 'TimeoutError' || e.name === 'AbortError')
+    assert.ok(Date.now() - started < 1500)
+  })
+
+  it('waitForAll waits for every node with a bound and names every node that failed', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()]
+    const servers = await Promise.all(ports.slice(0, 2).map((p) => startServer(p, key)))
+    try {
+      const nodes = ports.map((p, i) => target(p, {hostAlias: `node-${i}`, knownHostsFile: path.join(dir, 'kh-all'), deadlineMs: 1000}))
+      const ready = await waitForAll(nodes.slice(0, 2), {concurrency: 1})
+      assert.equal(ready.length, 2)
+      const error: unknown = await waitForAll(nodes, {concurrency: 2}).catch((e: unknown) => e)
+      assert.ok(hasCode(error, 'SSH_TIMEOUT'), String(error))
+      assert.match((error as Error).message, new RegExp(`:${ports[2] ?? 0} .*ECONNREFUSED`))
+      const lines = parseKnownHosts(await readFile(path.join(dir, 'kh-all'), 'utf8'))
+      assert.deepEqual(lines.map((l) => l.hosts[1]).sort(), ports.slice(0, 2).map((p) => `[node-${ports.indexOf(p)}]:${p}`).sort())
+    } finally {
+      await Promise.all(servers.map((s) => s.close()))
+    }
+  })
+
+  it('sshExec runs one command, quoting array words, and returns output and exit code', async () => {
+    const port = await freePort()
+    const server = await startServer(port, key)
+    const base = {host: '127.0.0.1', port, user: USER, privateKey: key.privateKey, knownHostsFile: path.join(dir, 'kh-exec')}
+    try {
+      const ok = await sshExec({...base, command: ['systemctl', 'stop', "it's"]})
+      assert.deepEqual(ok, {stdout: `ran: 'systemctl' 'stop' 'it'\\''s'\n`, stderr: 'note\n', exitCode: 0, signal: null})
+      const failed = await sshExec({...base, command: 'exit 3'})
+      assert.equal(failed.exitCode, 3)
+      await server.close()
+      await assert.rejects(sshExec({...base, command: 'true', timeoutMs: 1000}), (e) => hasCode(e, 'SSH_FAILED'))
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -1,0 +1,55 @@
+import {mkdir, mkdtemp} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import type {CmdResult} from './exec.js'
+import type {E2eHost} from './host.js'
+import {inNetns} from './netns.js'
+import {aiHowBin, repoRoot} from './paths.js'
+
+/** Isolated folders for one ai-how invocation (or a series that shares state). */
+export interface AiHowDirs {
+  root: string
+  data: string
+  cache: string
+  config: string
+}
+
+/** A fresh temp folder holding data/, cache/ and config/ for AI_HOW_*_DIR. */
+export async function makeAiHowDirs(prefix = 'ai-how-e2e-'): Promise<AiHowDirs> {
+  const root = await mkdtemp(path.join(os.tmpdir(), prefix))
+  const dirs = {root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), config: path.join(root, 'config')}
+  await Promise.all([mkdir(dirs.data), mkdir(dirs.cache), mkdir(dirs.config)])
+  return dirs
+}
+
+export interface RunAiHowOptions {
+  dirs: AiHowDirs
+  /** Extra environment (wins over the defaults below). */
+  env?: Record<string, string>
+  cwd?: string
+  timeoutMs?: number
+}
+
+/**
+ * Runs the real binary (`node packages/core/bin/run.js ARGS`, built beforehand) inside the run's
+ * namespaces, so it reaches the namespaced libvirtd as qemu:///system and the guests over SSH.
+ * Never throws on a non-zero exit: tests assert on exitCode.
+ */
+export async function runAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): Promise<CmdResult> {
+  const env = {
+    AI_HOW_DATA_DIR: options.dirs.data,
+    AI_HOW_CACHE_DIR: options.dirs.cache,
+    AI_HOW_CONFIG_DIR: options.dirs.config,
+    LIBVIRT_DEFAULT_URI: host.innerUri,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    ...options.env,
+  }
+  return inNetns(host, process.execPath, [aiHowBin, ...args], {
+    env,
+    cwd: options.cwd ?? repoRoot,
+    timeoutMs: options.timeoutMs ?? 20 * 60_000,
+    reject: false,
+  })
+}

@@ -1,0 +1,18 @@
+// The e2e harness: a namespaced libvirtd (host.ts), the cached guest image (image.ts), running
+// commands where the guests are (netns.ts), the real ai-how binary (ai-how.ts), SSH and Ansible
+// against guests (ssh.ts, ansible.ts) and the leftovers check (leftovers.ts). See ../README.md.
+export {makeAiHowDirs, runAiHow} from './ai-how.js'
+export type {AiHowDirs, RunAiHowOptions} from './ai-how.js'
+export {runPlaybook} from './ansible.js'
+export type {PlaybookRun} from './ansible.js'
+export type {CmdOptions, CmdResult} from './exec.js'
+export {ensureHost, releaseHost} from './host.js'
+export type {E2eHost} from './host.js'
+export {ensureGuestImage} from './image.js'
+export type {GuestImage} from './image.js'
+export {findLeftovers} from './leftovers.js'
+export {inNetns} from './netns.js'
+export {aiHowBin, e2eDir, repoRoot} from './paths.js'
+export {generateTestKeyPair, sshRun} from './ssh.js'
+export type {SshProbeResult, SshTarget, TestKeyPair} from './ssh.js'
+export {virsh, virshNames} from './virsh.js'

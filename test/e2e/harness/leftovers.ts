@@ -1,0 +1,31 @@
+import type {E2eHost} from './host.js'
+import {inNetns} from './netns.js'
+import {virshNames} from './virsh.js'
+
+/** Folders (as libvirtd sees them) searched for files whose name contains the cluster name. */
+const libvirtDirs = ['/etc/libvirt', '/var/lib/libvirt', '/var/cache/libvirt', '/run/libvirt']
+
+/**
+ * Everything of NAME that is still there: domains, networks, pools, volumes (in active pools),
+ * network links in the namespace, and files whose name contains NAME under libvirt's folders and
+ * EXTRADIRS. Empty when all is gone. Not searched: /var/log/libvirt, where libvirt itself keeps a
+ * domain's qemu log after undefine.
+ */
+export async function findLeftovers(host: E2eHost, name: string, extraDirs: readonly string[] = []): Promise<string[]> {
+  const found: string[] = []
+  const matching = (names: string[]): string[] => names.filter((n) => n.includes(name))
+  for (const d of matching(await virshNames(host, ['list', '--all', '--name']))) found.push(`domain ${d}`)
+  for (const n of matching(await virshNames(host, ['net-list', '--all', '--name']))) found.push(`network ${n}`)
+  const pools = await virshNames(host, ['pool-list', '--all', '--name'])
+  for (const p of matching(pools)) found.push(`pool ${p}`)
+  for (const pool of await virshNames(host, ['pool-list', '--name'])) {
+    const vols = await virshNames(host, ['vol-list', '--pool', pool])
+    // vol-list prints a header ("Name Path", dashes) then "<name> <path>" rows.
+    for (const row of vols.slice(2)) if (row.includes(name)) found.push(`volume in pool ${pool}: ${row}`)
+  }
+  const links = await inNetns(host, 'ip', ['-o', 'link', 'show'])
+  for (const line of links.stdout.split('\n')) if (line.includes(name)) found.push(`link ${line.split(':')[1]?.trim() ?? line}`)
+  const files = await inNetns(host, 'find', [...libvirtDirs, ...extraDirs, '-name', `*${name}*`], {reject: false})
+  for (const file of files.stdout.split('\n')) if (file !== '') found.push(`file ${file}`)
+  return found
+}

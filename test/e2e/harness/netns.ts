@@ -1,0 +1,19 @@
+import {run} from './exec.js'
+import type {CmdOptions, CmdResult} from './exec.js'
+import type {E2eHost} from './host.js'
+
+/**
+ * Runs FILE inside the run's network namespace and the daemon's mount namespace (so it sees the
+ * same /var/lib/libvirt, /etc/libvirt, ... as libvirtd, and reaches the guests). The working folder
+ * is kept (options.cwd, else this process's).
+ */
+export async function inNetns(
+  host: E2eHost,
+  file: string,
+  args: readonly string[],
+  options: CmdOptions = {},
+): Promise<CmdResult> {
+  const cwd = options.cwd ?? process.cwd()
+  const nsenter = ['-t', String(host.libvirtdPid), '-n', '-m', `--wd=${cwd}`, '--', file, ...args]
+  return run('nsenter', nsenter, {...options, cwd})
+}
