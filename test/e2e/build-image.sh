@@ -12,7 +12,7 @@
 set -euo pipefail
 
 SUITE=bookworm
-PACKAGES=systemd-sysv,udev,dbus,openssh-server,sudo,python3,python3-minimal,python3-cffi-backend,cloud-init,linux-image-cloud-amd64,e2fsprogs,iproute2,qemu-guest-agent
+PACKAGES=systemd-sysv,systemd-resolved,udev,dbus,openssh-server,sudo,python3,python3-minimal,python3-cffi-backend,cloud-init,linux-image-cloud-amd64,e2fsprogs,iproute2,qemu-guest-agent
 FS_SIZE=2G
 
 self="$(readlink -f "${BASH_SOURCE[0]}")"
@@ -86,8 +86,26 @@ ln -sf /lib/systemd/system/systemd-networkd.socket "$root/etc/systemd/system/soc
 ln -sf /lib/systemd/system/systemd-networkd-wait-online.service \
   "$root/etc/systemd/system/network-online.target.wants/systemd-networkd-wait-online.service"
 
-# Only the NoCloud seed is ever offered; skip probing cloud metadata services that cannot answer.
-printf 'datasource_list: [NoCloud, None]\n' >"$root/etc/cloud/cloud.cfg.d/90-ai-how-e2e.cfg"
+# DNS through systemd-resolved, which asks the libvirt network's dnsmasq (it knows the other
+# nodes by name); not the build host's resolv.conf that debootstrap copied in.
+ln -sf ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
+ln -sf /lib/systemd/system/systemd-resolved.service "$root/etc/systemd/system/multi-user.target.wants/systemd-resolved.service"
+# Nothing to scrub on a throwaway guest; it costs ~40 s of boot under TCG.
+ln -sf /dev/null "$root/etc/systemd/system/e2scrub_reap.service"
+
+# cloud-init: only the NoCloud seed is ever offered (skip probing metadata services that cannot
+# answer); the hostname resolves locally (sudo does not wait on DNS); skip the modules that fail
+# in a minimal image (locale: no `locales`) or only cost boot time under TCG.
+cat >"$root/etc/cloud/cloud.cfg.d/90-ai-how-e2e.cfg" <<'EOF'
+datasource_list: [NoCloud, None]
+manage_etc_hosts: true
+locale: false
+ssh_genkeytypes: [ed25519]
+ssh:
+  emit_keys_to_console: false
+grub_dpkg:
+  enabled: false
+EOF
 
 chroot "$root" apt-get clean
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/*.log

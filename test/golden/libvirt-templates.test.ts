@@ -22,16 +22,16 @@ function hasTool(name: string): boolean {
 /** virt-xml-validate's schema names: storage pools and volumes have their own. */
 const SCHEMA = {domain: 'domain', network: 'network', pool: 'storagepool', vol: 'storagevol'} as const
 
-describe('libvirt templates: golden files', () => {
+void describe('libvirt templates: golden files', () => {
   for (const c of cases) {
-    it(`${c.file} matches test/golden/${c.file}`, () => {
+    void it(`${c.file} matches test/golden/${c.file}`, () => {
       const file = path.join(GOLDEN_DIR, c.file)
       if (update) writeFileSync(file, c.xml)
       assert.equal(c.xml, readFileSync(file, 'utf8'), `rendered ${c.file} differs from the golden file (UPDATE_GOLDEN=1 rewrites it after review)`)
     })
   }
 
-  it('covers controller, compute, GPU compute, direct kernel boot, network, pool and volume', () => {
+  void it('covers controller, compute, GPU compute, direct kernel boot, network, pool and volume', () => {
     assert.deepEqual(
       cases.map((c) => c.file),
       ['controller.xml', 'compute.xml', 'compute-gpu.xml', 'direct-kernel-boot.xml', 'network.xml', 'pool.xml', 'volume.xml'],
@@ -39,10 +39,10 @@ describe('libvirt templates: golden files', () => {
   })
 })
 
-describe('libvirt templates: every rendered document passes virt-xml-validate', {skip: hasTool('virt-xml-validate') ? false : 'virt-xml-validate is not installed (apt-get install libxml2-utils libvirt-clients)'}, () => {
+void describe('libvirt templates: every rendered document passes virt-xml-validate', {skip: hasTool('virt-xml-validate') ? false : 'virt-xml-validate is not installed (apt-get install libxml2-utils libvirt-clients)'}, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ai-how-golden-'))
   for (const c of cases) {
-    it(`${c.file} is a valid libvirt ${SCHEMA[c.schema]} document`, () => {
+    void it(`${c.file} is a valid libvirt ${SCHEMA[c.schema]} document`, () => {
       const file = path.join(dir, c.file)
       writeFileSync(file, c.xml)
       const res = spawnSync('virt-xml-validate', [file, SCHEMA[c.schema]], {encoding: 'utf8'})
@@ -51,7 +51,7 @@ describe('libvirt templates: every rendered document passes virt-xml-validate', 
     })
   }
 
-  it('rejects a broken document (the validator really validates)', () => {
+  void it('rejects a broken document (the validator really validates)', () => {
     const broken = path.join(dir, 'broken.xml')
     const domain = cases.find((c) => c.file === 'controller.xml')?.xml ?? ''
     writeFileSync(broken, domain.replace("<vcpu placement='static'>4</vcpu>", "<vcpu placement='static'>four</vcpu>"))

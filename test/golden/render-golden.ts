@@ -1,4 +1,7 @@
 /**
+ * Fixed UUIDs keep the files stable and let the test driver (which invents a new UUID per virsh
+ * process for objects without one) find the same objects across the processes of a listing.
+ *
  * Renders every golden case of the libvirt templates (shared by the golden tests and by the
  * VirshHypervisor lifecycle test, which defines these exact documents in libvirt's test driver).
  */
@@ -38,6 +41,7 @@ export function renderGoldenCases(renderer = new LibvirtRenderer()): GoldenCase[
           nestedFeature: 'vmx',
           hugepageSize: '2M',
           cpuSet: [2, 3, 4, 5],
+          uuid: '0b6c2c6e-52a4-4d3e-9a51-3c7f3e0a0002',
         }),
       ),
     },
@@ -52,6 +56,7 @@ export function renderGoldenCases(renderer = new LibvirtRenderer()): GoldenCase[
           machine: 'q35',
           hugepageSize: '1G',
           contributions: [gpuContribution],
+          uuid: '0b6c2c6e-52a4-4d3e-9a51-3c7f3e0a0003',
         }),
       ),
     },
@@ -65,11 +70,12 @@ export function renderGoldenCases(renderer = new LibvirtRenderer()): GoldenCase[
           ...paths(compute),
           kernel: {path: '/var/cache/ai-how/images/vmlinuz', initrd: '/var/cache/ai-how/images/initrd.img', cmdline: 'root=/dev/vda rw console=ttyS0'},
           graphics: false,
+          uuid: '0b6c2c6e-52a4-4d3e-9a51-3c7f3e0a0004',
         }),
       ),
     },
-    {file: 'network.xml', schema: 'network', xml: renderer.network(buildNetworkView(cluster, {networkName: 'demo-network'}))},
-    {file: 'pool.xml', schema: 'pool', xml: renderer.pool(buildPoolView({name: 'demo-pool', path: POOL_DIR}))},
+    {file: 'network.xml', schema: 'network', xml: renderer.network(buildNetworkView(cluster, {networkName: 'demo-network', uuid: '0b6c2c6e-52a4-4d3e-9a51-3c7f3e0a00b1'}))},
+    {file: 'pool.xml', schema: 'pool', xml: renderer.pool(buildPoolView({name: 'demo-pool', path: POOL_DIR, uuid: '0b6c2c6e-52a4-4d3e-9a51-3c7f3e0a00a1'}))},
     {
       file: 'volume.xml',
       schema: 'vol',

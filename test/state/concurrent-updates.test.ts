@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict'
 import {readdir, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {afterEach, describe, it} from 'node:test'
 import {StateStore} from '../../packages/core/src/state/index.js'
-import {runWorker, withTempDir} from './workers.js'
+import {runWorker, stopWorkers, withTempDir} from './workers.js'
 
 const PROCESSES = 6
 const UPDATES = 20
 
 void describe('StateStore under concurrent processes', () => {
-  void it(`loses no update when ${PROCESSES} processes each make ${UPDATES} updates on their own key and on a shared counter`, async () => {
+  afterEach(stopWorkers)
+
+  void it(`loses no update when ${PROCESSES} processes each make ${UPDATES} updates on their own key and on a shared counter`, {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'out', 'state.json')
       const keys = Array.from({length: PROCESSES}, (_, i) => `w${i}`)

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import {readFile, readdir} from 'node:fs/promises'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {afterEach, describe, it} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {StateDocument} from '../../packages/core/src/contracts/state.js'
 import {StateStore} from '../../packages/core/src/state/index.js'
 import {payloadFor} from '../fixtures/state-workers/payload.js'
-import {runWorker, startWorker, withTempDir} from './workers.js'
+import {runWorker, startWorker, stopWorkers, withTempDir} from './workers.js'
 
 const KIB = 2048
 
@@ -23,7 +23,9 @@ function assertWhole(doc: StateDocument): void {
 }
 
 void describe('StateStore when a writer is killed', () => {
-  void it('keeps the previous state when the writer dies between the temp write and the rename; the temp file is never read', async () => {
+  afterEach(stopWorkers)
+
+  void it('keeps the previous state when the writer dies between the temp write and the rename; the temp file is never read', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const store = new StateStore(file, {log: {info: () => undefined, debug: () => undefined, warn: () => undefined}})
@@ -55,7 +57,7 @@ void describe('StateStore when a writer is killed', () => {
     })
   })
 
-  void it('leaves a whole, valid document when large writes are killed at random moments, and readers never see a partial one', async () => {
+  void it('leaves a whole, valid document when large writes are killed at random moments, and readers never see a partial one', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const store = new StateStore(file)

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import {readFile, readdir, utimes, writeFile} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {afterEach, describe, it} from 'node:test'
 import type {Logger} from '../../packages/core/src/contracts/extensions.js'
 import {StateStore} from '../../packages/core/src/state/index.js'
 import {hasCode} from '../../packages/core/src/errors.js'
-import {deadPid, runWorker, startWorker, withTempDir} from './workers.js'
+import {deadPid, runWorker, startWorker, stopWorkers, withTempDir} from './workers.js'
 
 interface TryResult {
   ok: boolean
@@ -29,7 +29,9 @@ async function writeLock(file: string, pid: number, holder: string): Promise<voi
 }
 
 void describe('StateStore lock', () => {
-  void it('takes over a lock whose pid is dead and logs a notice naming that pid', async () => {
+  afterEach(stopWorkers)
+
+  void it('takes over a lock whose pid is dead and logs a notice naming that pid', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const pid = await deadPid()
@@ -42,7 +44,7 @@ void describe('StateStore lock', () => {
     })
   })
 
-  void it('lets exactly one of several processes that meet the same stale lock take it over, and loses no update', async () => {
+  void it('lets exactly one of several processes that meet the same stale lock take it over, and loses no update', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const pid = await deadPid()
@@ -58,7 +60,7 @@ void describe('StateStore lock', () => {
     })
   })
 
-  void it('makes another process wait for a live holder, then fail with STATE_LOCKED naming the holder', async () => {
+  void it('makes another process wait for a live holder, then fail with STATE_LOCKED naming the holder', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const holder = startWorker('hold-lock.ts', [file, 'ai-how hpc start cluster.yaml', '60000'])
@@ -81,7 +83,7 @@ void describe('StateStore lock', () => {
     })
   })
 
-  void it('lets a waiting process in once the holder releases the lock, keeping both updates', async () => {
+  void it('lets a waiting process in once the holder releases the lock, keeping both updates', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const holder = startWorker('hold-lock.ts', [file, 'holder', '1000'])
@@ -94,7 +96,7 @@ void describe('StateStore lock', () => {
     })
   })
 
-  void it('treats a lock with unreadable content as stale only once it is a few seconds old', async () => {
+  void it('treats a lock with unreadable content as stale only once it is a few seconds old', {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       await writeFile(`${file}.lock`, '{"pid": 12')
@@ -112,7 +114,7 @@ void describe('StateStore lock', () => {
     })
   })
 
-  void it("releases only its own lock: a lock replaced by someone else's stays", async () => {
+  void it("releases only its own lock: a lock replaced by someone else's stays", {timeout: 20_000}, async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'state.json')
       const log = recordingLog()

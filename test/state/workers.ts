@@ -21,15 +21,33 @@ export interface Worker {
   exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>
 }
 
+const running = new Set<ChildProcess>()
+
+/** Kills the workers still running (for afterEach: a failed assertion must not leave a child looping). */
+export async function stopWorkers(): Promise<void> {
+  const left = [...running]
+  running.clear()
+  await Promise.all(
+    left.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const closed = new Promise((resolve) => child.once('close', resolve))
+      child.kill('SIGKILL')
+      await closed
+    }),
+  )
+}
+
 export function startWorker(script: string, args: readonly string[]): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(WORKERS, script), ...args], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
   if (child.pid === undefined) throw new Error(`could not start ${script}`)
+  running.add(child)
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => {
     child.on('close', (code, signal) => {
+      running.delete(child)
       resolve({code, signal})
     })
   })
@@ -69,6 +87,7 @@ export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<
   try {
     return await run(dir)
   } finally {
+    await stopWorkers()
     await rm(dir, {recursive: true, force: true})
   }
 }

@@ -3,13 +3,14 @@ import {inNetns} from './netns.js'
 import {virshNames} from './virsh.js'
 
 /** Folders (as libvirtd sees them) searched for files whose name contains the cluster name. */
-const libvirtDirs = ['/etc/libvirt', '/var/lib/libvirt', '/var/cache/libvirt', '/run/libvirt']
+const libvirtDirs = ['/etc/libvirt', '/var/lib/libvirt', '/var/cache/libvirt']
 
 /**
  * Everything of NAME that is still there: domains, networks, pools, volumes (in active pools),
  * network links in the namespace, and files whose name contains NAME under libvirt's folders and
- * EXTRADIRS. Empty when all is gone. Not searched: /var/log/libvirt, where libvirt itself keeps a
- * domain's qemu log after undefine.
+ * EXTRADIRS. Empty when all is gone. Not searched, because libvirt itself leaves files there that
+ * no client can remove: /var/log/libvirt (a domain's qemu log outlives undefine) and /run/libvirt
+ * (libvirt 9.0 keeps network/<net>.pid and network/<net>/ports after net-destroy + net-undefine).
  */
 export async function findLeftovers(host: E2eHost, name: string, extraDirs: readonly string[] = []): Promise<string[]> {
   const found: string[] = []

@@ -12,7 +12,8 @@ import {checkInventory} from './model.js'
  */
 function scalar(value: InventoryValue, quote: boolean): string {
   if (value === null) return quote ? "''" : ''
-  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  // Ansible evaluates INI values as Python literals: True/False stay booleans, true/false would be strings.
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
   if (typeof value === 'number') return String(value)
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   if (!quote) return text

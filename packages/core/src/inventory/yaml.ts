@@ -29,5 +29,6 @@ export function toYaml(inv: Inventory): string {
     if (Object.keys(g.vars).length > 0) group.vars = g.vars
     children[g.name] = group
   }
-  return stringify({all: {hosts, children}}, {aliasDuplicateObjects: false, lineWidth: 0})
+  // Ansible reads YAML 1.1: emit 1.1 so that strings like 24:00:00 or yes are quoted, not read as numbers or booleans.
+  return stringify({all: {hosts, children}}, {version: '1.1', aliasDuplicateObjects: false, lineWidth: 0})
 }

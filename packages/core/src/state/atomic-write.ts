@@ -20,10 +20,6 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
   const dir = path.dirname(file)
   await mkdir(dir, {recursive: true})
   const temp = tempPathOf(file)
-  if (process.env.MUTANT === '1') {
-    await (await import('node:fs/promises')).writeFile(file, data, {mode})
-    return
-  }
   try {
     const handle = await open(temp, 'wx', mode)
     try {

@@ -23,12 +23,12 @@ function get(results: Map<string, HostCheckResult>, id: string): HostCheckResult
   return result
 }
 
-describe('passthrough checks', () => {
-  it('answer nothing when no node asks for a device', async () => {
+void describe('passthrough checks', () => {
+  void it('answer nothing when no node asks for a device', async () => {
     assert.equal((await check('iommu-off', {kind: 'hpc', name: 'h', nodes: [{key: 'controller'}]})).size, 0)
   })
 
-  it('on the workstation with nvidia / snd_hda_intel: vfio modules and the binding fail, with modprobe and vfio-pci ids fixes', async () => {
+  void it('on the workstation with nvidia / snd_hda_intel: vfio modules and the binding fail, with modprobe and vfio-pci ids fixes', async () => {
     const results = await check('workstation-nvidia', {kind: 'cloud', name: 'c', nodes: [{key: 'gpu-worker-01', devices: [GPU, AUDIO]}]})
     assert.equal(get(results, 'gpu.host.iommu').ok, true)
     const modules = get(results, 'gpu.host.vfio-modules')
@@ -47,7 +47,7 @@ describe('passthrough checks', () => {
     assert.equal(get(results, 'gpu.node.cloud.gpu-worker-01.iommu-group-13').ok, true)
   })
 
-  it('name the missing audio function of the GPU, with the YAML to add to the node', async () => {
+  void it('name the missing audio function of the GPU, with the YAML to add to the node', async () => {
     const results = await check('workstation-vfio', {kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [GPU]}]})
     const group = get(results, 'gpu.node.hpc.compute-01.iommu-group-13')
     // In this tree the audio function is bound to vfio-pci: leaving it to vfio is fine.
@@ -59,7 +59,7 @@ describe('passthrough checks', () => {
     assert.ok(broken.fix.includes('Add it to the devices of hpc cluster "h" node compute-01: - {pci_address: "0000:01:00.1", device_type: audio}'), broken.fix.join('\n'))
   })
 
-  it('pass everything on the same host after binding to vfio-pci (bridges in the group are fine)', async () => {
+  void it('pass everything on the same host after binding to vfio-pci (bridges in the group are fine)', async () => {
     const results = await check('workstation-vfio', {kind: 'cloud', name: 'c', nodes: [{key: 'gpu-worker-01', devices: [GPU, AUDIO]}]})
     assert.deepEqual([...results.values()].filter((r) => !r.ok), [])
     assert.deepEqual([...results.keys()], [
@@ -70,7 +70,7 @@ describe('passthrough checks', () => {
     ])
   })
 
-  it('with the IOMMU off on an AMD host: the kernel command line fix says amd_iommu=on', async () => {
+  void it('with the IOMMU off on an AMD host: the kernel command line fix says amd_iommu=on', async () => {
     const results = await check('iommu-off', {kind: 'cloud', name: 'c', nodes: [{key: 'gpu-worker-01', devices: [GPU, AUDIO]}]})
     const iommu = get(results, 'gpu.host.iommu')
     assert.equal(iommu.ok, false)
@@ -81,14 +81,14 @@ describe('passthrough checks', () => {
     assert.ok(get(results, 'gpu.device.0000:01:00.0.driver').fix.some((l) => l.includes('ids=10de:2204,10de:1aef')))
   })
 
-  it('say "enable it in the firmware" when the command line already asks for the IOMMU but no group exists', async () => {
+  void it('say "enable it in the firmware" when the command line already asks for the IOMMU but no group exists', async () => {
     const {iommuFix} = await import('./fixes.js')
     const fix = iommuFix('intel', ['intel_iommu=on'])
     assert.equal(fix.length, 1)
     assert.match(fix[0] ?? '', /already asks for it \(intel_iommu=on\).*enable VT-d in the firmware/)
   })
 
-  it('refuse a group shared with an unrelated USB controller, naming it and the ways out', async () => {
+  void it('refuse a group shared with an unrelated USB controller, naming it and the ways out', async () => {
     const results = await check('shared-group', {kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [['0000:02:00.0', 'gpu'], ['0000:02:00.1', 'audio']]}]})
     assert.equal(get(results, 'gpu.device.0000:02:00.0.driver').ok, true)
     const group = get(results, 'gpu.node.hpc.compute-01.iommu-group-15')
@@ -100,14 +100,14 @@ describe('passthrough checks', () => {
     assert.ok(group.fix.some((l) => l.startsWith('Or move the GPU to a PCIe slot')))
   })
 
-  it('refuse a group split between two nodes of one cluster', async () => {
+  void it('refuse a group split between two nodes of one cluster', async () => {
     const results = await check('workstation-vfio', {kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [GPU]}, {key: 'compute-02', devices: [AUDIO]}]})
     const group = get(results, 'gpu.node.hpc.compute-01.iommu-group-13')
     assert.equal(group.ok, false)
     assert.match(group.message, /0000:01:00\.1 of the same group is given to hpc cluster "h" node compute-02/)
   })
 
-  it('report a device absent from the host with where it is configured, once for all clusters sharing it', async () => {
+  void it('report a device absent from the host with where it is configured, once for all clusters sharing it', async () => {
     const results = await check('workstation-vfio',
       {kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [['0000:42:00.0', 'gpu']]}]},
       {kind: 'cloud', name: 'c', nodes: [{key: 'gpu-worker-01', devices: [['0000:42:00.0', 'gpu']]}]})
@@ -118,7 +118,7 @@ describe('passthrough checks', () => {
     assert.equal(results.has('gpu.device.0000:42:00.0.driver'), false)
   })
 
-  it('never read sysfs for a malformed address, and do not check clusters on a remote host from here', async () => {
+  void it('never read sysfs for a malformed address, and do not check clusters on a remote host from here', async () => {
     const results = await check('workstation-vfio',
       {kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [['0000:01:00.0/../../x', 'gpu']]}]},
       {kind: 'cloud', name: 'c', libvirtUri: 'qemu+ssh://gpu-box/system', nodes: [{key: 'gpu-worker-01', devices: [GPU]}]})

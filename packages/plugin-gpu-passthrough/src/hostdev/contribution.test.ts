@@ -6,10 +6,10 @@ import {fixtureRoot} from '../test-support/paths.js'
 import {nodeContribution, shortVendor} from './contribution.js'
 import {hostdevsXml} from './hostdev-xml.js'
 
-describe('node contribution', () => {
+void describe('node contribution', () => {
   const host = PciHost.open(fixtureRoot('workstation-vfio'))
 
-  it('gives a GPU node its hostdevs, no graphics, and a summary naming the GPU from the host', async () => {
+  void it('gives a GPU node its hostdevs, no graphics, and a summary naming the GPU from the host', async () => {
     const cluster = makeCluster({kind: 'cloud', name: 'c', nodes: [{key: 'gpu-worker-01', devices: [['0000:01:00.0', 'gpu'], ['0000:01:00.1', 'audio']]}]})
     const node = cluster.nodes[0]
     assert.ok(node)
@@ -21,17 +21,18 @@ describe('node contribution', () => {
     })
   })
 
-  it('contributes nothing to a node without devices, and keeps graphics for a non-GPU device', async () => {
+  void it('contributes nothing to a node without devices, and keeps graphics for a non-GPU device', async () => {
     const cluster = makeCluster({kind: 'hpc', name: 'h', nodes: [{key: 'controller'}, {key: 'compute-01', devices: [['0000:00:14.0', 'other']]}]})
     const [controller, compute] = cluster.nodes
     assert.ok(controller && compute)
     assert.equal(await nodeContribution(host, cluster, controller), undefined)
     const usb = await nodeContribution(host, cluster, compute)
-    assert.equal(usb?.disableGraphics, false)
-    assert.equal(usb?.summary, 'Intel Cannon Lake PCH USB 3.1 xHCI Host Controller (0000:00:14.0)')
+    assert.ok(usb)
+    assert.equal(usb.disableGraphics, false)
+    assert.equal(usb.summary, 'Intel Cannon Lake PCH USB 3.1 xHCI Host Controller (0000:00:14.0)')
   })
 
-  it('names a GPU of a remote host from the ids in the config only (never from local sysfs)', async () => {
+  void it('names a GPU of a remote host from the ids in the config only (never from local sysfs)', async () => {
     const cluster = makeCluster({kind: 'cloud', name: 'c', libvirtUri: 'qemu+ssh://gpu-box/system', nodes: [{key: 'gpu-worker-01', devices: [['0000:01:00.0', 'gpu']]}]})
     const node = cluster.nodes[0]
     assert.ok(node)
@@ -43,7 +44,7 @@ describe('node contribution', () => {
     assert.equal((await nodeContribution(host, cluster, node))?.summary, 'NVIDIA GA102 [GeForce RTX 3090] (0000:01:00.0)')
   })
 
-  it('shortens vendor names', () => {
+  void it('shortens vendor names', () => {
     assert.equal(shortVendor('NVIDIA Corporation'), 'NVIDIA')
     assert.equal(shortVendor('Advanced Micro Devices, Inc. [AMD/ATI]'), 'AMD/ATI')
     assert.equal(shortVendor('ASMedia Technology Inc.'), 'ASMedia')

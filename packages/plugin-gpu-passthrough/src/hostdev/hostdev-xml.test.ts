@@ -20,13 +20,13 @@ async function which(tool: string): Promise<boolean> {
   }
 }
 
-describe('hostdev XML', () => {
-  it('keeps a GPU and its audio function together on one guest slot, ROM BAR on the GPU only', async () => {
+void describe('hostdev XML', () => {
+  void it('keeps a GPU and its audio function together on one guest slot, ROM BAR on the GPU only', async () => {
     const xml = hostdevsXml([{pciAddress: '0000:01:00.1', deviceType: 'audio'}, {pciAddress: '0000:01:00.0', deviceType: 'gpu'}])
     await assertGolden('gpu-with-audio.xml', `${xml.join('\n')}\n`)
   })
 
-  it('gives each physical device its own guest slot, in host address order', async () => {
+  void it('gives each physical device its own guest slot, in host address order', async () => {
     const xml = hostdevsXml([
       {pciAddress: '0000:81:00.0', deviceType: 'gpu'},
       {pciAddress: '0000:01:00.0', deviceType: 'gpu'},
@@ -37,26 +37,26 @@ describe('hostdev XML', () => {
     await assertGolden('two-gpus-and-a-nic.xml', `${xml.join('\n')}\n`)
   })
 
-  it('renumbers a lone function 1 to guest function 0 (a guest slot must have a function 0)', () => {
+  void it('renumbers a lone function 1 to guest function 0 (a guest slot must have a function 0)', () => {
     assert.deepEqual(planHostdevs([{pciAddress: '0000:01:00.1', deviceType: 'audio'}]), [
       {hostAddress: '0000:01:00.1', deviceType: 'audio', guest: {bus: 0, slot: 0x10, fn: 0, multifunction: false}},
     ])
   })
 
-  it('is deterministic whatever the order of the devices in the config', () => {
+  void it('is deterministic whatever the order of the devices in the config', () => {
     const a = hostdevsXml([{pciAddress: '0000:02:00.0', deviceType: 'gpu'}, {pciAddress: '0000:01:00.0', deviceType: 'gpu'}])
     const b = hostdevsXml([{pciAddress: '0000:01:00.0', deviceType: 'gpu'}, {pciAddress: '0000:02:00.0', deviceType: 'gpu'}])
     assert.deepEqual(a, b)
   })
 
-  it('refuses anything but a validated address, so nothing foreign reaches the XML', () => {
+  void it('refuses anything but a validated address, so nothing foreign reaches the XML', () => {
     for (const bad of ["0000:01:00.0' managed='no", '0000:01:00.0/../x', '1:0.0']) {
       assert.throws(() => hostdevsXml([{pciAddress: bad, deviceType: 'gpu'}]), (e: unknown) => hasCode(e, 'GPU_BAD_ADDRESS'))
     }
     assert.throws(() => hostdevsXml([{pciAddress: '0000:01:00.0', deviceType: 'gpu'}, {pciAddress: '0000:01:00.0', deviceType: 'gpu'}]), (e: unknown) => hasCode(e, 'GPU_DUPLICATE_DEVICE'))
   })
 
-  it('is valid libvirt domain XML (virt-xml-validate)', async (t) => {
+  void it('is valid libvirt domain XML (virt-xml-validate)', async (t) => {
     if (!(await which('virt-xml-validate'))) {
       t.skip('virt-xml-validate is not installed (Debian: apt-get install libvirt-clients libxml2-utils)')
       return

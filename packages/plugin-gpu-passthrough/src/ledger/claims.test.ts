@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {isAiHowError} from '@ai-how/core'
 import type {Logger, StateDocument} from '@ai-how/core'
-import {claimGpus, gpuAddresses, releaseGpus} from './claims.js'
+import {spawnSync} from 'node:child_process'
+import {claimGpus, confirmGpus, gpuAddresses, isProcessAlive, releaseGpus} from './claims.js'
 import type {Claimant, ClaimOptions} from './claims.js'
 import {makeCluster} from '../test-support/clusters.js'
 
@@ -19,33 +20,34 @@ function recorder(states: Record<string, string | undefined>): {options: ClaimOp
     asked.push(`${uri} ${vm}`)
     return Promise.resolve(states[vm])
   }
-  return {options: {query, log, now: () => NOW}, warnings, asked}
+  // The claiming processes of these tests are gone unless a test says otherwise.
+  return {options: {query, log, now: () => NOW, pid: 4242, isAlive: () => false}, warnings, asked}
 }
 
 function empty(): StateDocument {
   return {version: 1, gpu_allocations: {}}
 }
 
-describe('GPU ledger rules', () => {
-  it('claims the GPUs of a node (device_type gpu only), sorted and once each', () => {
+void describe('GPU ledger rules', () => {
+  void it('claims the GPUs of a node (device_type gpu only), sorted and once each', () => {
     const node = makeCluster({kind: 'hpc', name: 'h', nodes: [{key: 'n', devices: [['0000:02:00.0', 'gpu'], ['0000:01:00.1', 'audio'], ['0000:01:00.0', 'gpu']]}]}).nodes[0]
     assert.ok(node)
     assert.deepEqual(gpuAddresses(node), ['0000:01:00.0', '0000:02:00.0'])
   })
 
-  it('records cluster, kind, node, VM, time and libvirt URI; a restart by the same node keeps the original time', async () => {
+  void it('records cluster, kind, node, VM, time and libvirt URI; a restart by the same node keeps the original time', async () => {
     const doc = empty()
     await claimGpus(doc, hpc, [GPU], recorder({}).options)
-    assert.deepEqual(doc.gpu_allocations[GPU], {cluster: 'lab-hpc', kind: 'hpc', node: 'compute-01', vm_name: 'lab-hpc-compute-01', since: NOW.toISOString(), libvirt_uri: 'qemu:///system'})
+    assert.deepEqual(doc.gpu_allocations[GPU], {cluster: 'lab-hpc', kind: 'hpc', node: 'compute-01', vm_name: 'lab-hpc-compute-01', since: NOW.toISOString(), libvirt_uri: 'qemu:///system', starting_pid: 4242})
     const later = recorder({'lab-hpc-compute-01': 'running'})
     later.options.now = () => new Date('2030-01-01T00:00:00.000Z')
     await claimGpus(doc, hpc, [GPU], later.options)
-    assert.equal(doc.gpu_allocations[GPU]?.since, NOW.toISOString())
+    assert.equal(doc.gpu_allocations[GPU].since, NOW.toISOString())
     assert.deepEqual(later.asked, [], 'its own claim needs no libvirt query')
   })
 
   for (const state of ['running', 'paused', 'in shutdown']) {
-    it(`refuses with GPU_BUSY while the holder is ${state}, naming it and how to free the GPU, and changes nothing`, async () => {
+    void it(`refuses with GPU_BUSY while the holder is ${state}, naming it and how to free the GPU, and changes nothing`, async () => {
       const doc = empty()
       doc.hpc_cluster = {name: 'lab-hpc', config_file: '/home/me/lab.yaml', status: 'running', nodes: {}}
       await claimGpus(doc, hpc, [GPU], recorder({}).options)
@@ -55,7 +57,7 @@ describe('GPU ledger rules', () => {
         assert.ok(isAiHowError(error))
         assert.equal(error.code, 'GPU_BUSY')
         assert.equal(error.exitCode, 1)
-        assert.match(error.message, new RegExp(`GPU 0000:01:00\\.0 is held by hpc cluster "lab-hpc" node compute-01 \\(VM lab-hpc-compute-01, ${state} since `))
+        assert.match(error.message, new RegExp(`GPU 0000:01:00\\.0 is held by hpc cluster "lab-hpc" node compute-01 \\(VM lab-hpc-compute-01, ${state} since ${NOW.toISOString()}\\); cloud cluster "lab-cloud" node gpu-worker-01 cannot start`))
         assert.deepEqual(error.actions, [
           'Stop the holder: ai-how hpc stop /home/me/lab.yaml',
           'Or shut down only its VM: virsh -c qemu:///system shutdown lab-hpc-compute-01',
@@ -69,7 +71,7 @@ describe('GPU ledger rules', () => {
   }
 
   for (const [label, state] of [['shut off', 'shut off'], ['gone from libvirt', undefined], ['crashed', 'crashed']] as const) {
-    it(`clears a stale claim whose VM is ${label}, with a notice, and takes the GPU`, async () => {
+    void it(`clears a stale claim whose VM is ${label}, with a notice, and takes the GPU`, async () => {
       const doc = empty()
       await claimGpus(doc, {...hpc, libvirtUri: 'qemu+ssh://box/system'}, [GPU], recorder({}).options)
       const {options, warnings, asked} = recorder({'lab-hpc-compute-01': state})
@@ -81,7 +83,34 @@ describe('GPU ledger rules', () => {
     })
   }
 
-  it('releases only the claims of the stopping node', async () => {
+  void it('holds a fresh claim while the process starting its VM lives, though the VM does not run yet', async () => {
+    const doc = empty()
+    await claimGpus(doc, hpc, [GPU], {...recorder({}).options, pid: 111})
+    const {options, asked} = recorder({'lab-hpc-compute-01': 'shut off'})
+    const alive = new Set([111])
+    await assert.rejects(claimGpus(doc, cloud, [GPU], {...options, pid: 222, isAlive: (pid) => alive.has(pid)}), (error: unknown) => {
+      assert.ok(isAiHowError(error))
+      assert.equal(error.code, 'GPU_BUSY')
+      assert.match(error.message, /\(VM lab-hpc-compute-01, being started by process 111\)/)
+      return true
+    })
+    assert.deepEqual(asked, [], 'no need to ask libvirt while the starter lives')
+    // Once the VM runs, after-start drops the process from the claim; libvirt decides from then on.
+    assert.deepEqual(confirmGpus(doc, cloud), [])
+    assert.deepEqual(confirmGpus(doc, hpc), [GPU])
+    assert.equal(doc.gpu_allocations[GPU].starting_pid, undefined)
+    await claimGpus(doc, cloud, [GPU], {...options, pid: 222, isAlive: (pid) => alive.has(pid)})
+    assert.equal(doc.gpu_allocations[GPU].cluster, 'lab-cloud')
+  })
+
+  void it('tells a live process from a finished one', () => {
+    assert.equal(isProcessAlive(process.pid), true)
+    const child = spawnSync(process.execPath, ['-e', ''])
+    assert.equal(child.status, 0)
+    assert.equal(isProcessAlive(child.pid), false)
+  })
+
+  void it('releases only the claims of the stopping node', async () => {
     const doc = empty()
     await claimGpus(doc, hpc, [GPU], recorder({}).options)
     await claimGpus(doc, cloud, ['0000:02:00.0'], recorder({}).options)

@@ -3,6 +3,8 @@
  * a state document: a VM claims its GPUs when it starts; a GPU held by another VM that libvirt says
  * still runs refuses the start (GPU_BUSY, naming the holder and how to free it); a claim whose VM no
  * longer runs is stale and is cleared with a notice; a stop or destroy releases only its own claims.
+ * Between before-start and after-start a claim carries the PID of the process starting its VM: while
+ * that process lives, the claim holds even though the VM does not run yet (no race between starts).
  */
 import {AiHowError} from '@ai-how/core'
 import type {GpuAllocation, Logger, NodeDescription, StateDocument} from '@ai-how/core'
@@ -22,6 +24,10 @@ export interface ClaimOptions {
   query: DomainStateQuery
   log: Logger
   now: () => Date
+  /** This process (recorded as `starting_pid`). */
+  pid: number
+  /** Whether a process is alive (default: signal 0). */
+  isAlive?: (pid: number) => boolean
 }
 
 /** The GPU addresses of a node (device_type gpu), sorted and unique. */
@@ -40,8 +46,12 @@ export async function claimGpus(doc: StateDocument, who: Claimant, addresses: re
   for (const address of addresses) {
     const held = doc.gpu_allocations[address]
     if (held === undefined || isHeldBy(held, who)) continue
+    const starter = held.starting_pid
+    if (starter !== undefined && starter !== options.pid && (options.isAlive ?? isProcessAlive)(starter)) {
+      throw gpuBusy(doc, address, held, `being started by process ${starter}`, who)
+    }
     const state = await options.query(held.libvirt_uri ?? who.libvirtUri, held.vm_name)
-    if (holdsDevices(state)) throw gpuBusy(doc, address, held, String(state), who)
+    if (holdsDevices(state)) throw gpuBusy(doc, address, held, `${String(state)} since ${held.since}`, who)
     options.log.warn(`GPU ${address} was claimed by ${holderLabel(held)}, whose VM ${held.vm_name} is ${state ?? 'gone'} (crashed or stopped outside ai-how): clearing that stale claim.`)
     stale.push(address)
   }
@@ -56,7 +66,28 @@ export async function claimGpus(doc: StateDocument, who: Claimant, addresses: re
       vm_name: who.vmName,
       since: keep ? held.since : since,
       libvirt_uri: who.libvirtUri,
+      starting_pid: options.pid,
     }
+  }
+}
+
+/** after-start: the node's VMs run, so its claims no longer need the starting process. */
+export function confirmGpus(doc: StateDocument, who: Claimant): string[] {
+  const confirmed: string[] = []
+  for (const [address, held] of Object.entries(doc.gpu_allocations)) {
+    if (!isHeldBy(held, who) || held.starting_pid === undefined) continue
+    Reflect.deleteProperty(held, 'starting_pid')
+    confirmed.push(address)
+  }
+  return confirmed.sort(comparePciAddresses)
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
@@ -78,7 +109,7 @@ export function holderLabel(held: GpuAllocation): string {
 function gpuBusy(doc: StateDocument, address: string, held: GpuAllocation, state: string, who: Claimant): AiHowError {
   const uri = held.libvirt_uri ?? who.libvirtUri
   return new AiHowError(
-    `GPU ${address} is held by ${holderLabel(held)} (VM ${held.vm_name}, ${state} since ${held.since}); ${who.kind} cluster "${who.cluster}" node ${who.node} cannot start until it is free`,
+    `GPU ${address} is held by ${holderLabel(held)} (VM ${held.vm_name}, ${state}); ${who.kind} cluster "${who.cluster}" node ${who.node} cannot start until it is free`,
     {
       code: 'GPU_BUSY',
       actions: [

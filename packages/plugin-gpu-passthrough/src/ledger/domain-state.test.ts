@@ -27,12 +27,12 @@ async function testDriverUri(): Promise<string> {
   return `test://${file}`
 }
 
-describe('libvirt domain state (real virsh, test driver)', {skip}, () => {
-  it('reads the state of the built-in test domain of test:///default', async () => {
+void describe('libvirt domain state (real virsh, test driver)', {skip}, () => {
+  void it('reads the state of the built-in test domain of test:///default', async () => {
     assert.equal(await virshDomainState('test:///default', 'test'), 'running')
   })
 
-  it('tells holding states from the others, and a missing domain from a failure', async () => {
+  void it('tells holding states from the others, and a missing domain from a failure', async () => {
     const uri = await testDriverUri()
     assert.equal(holdsDevices(await virshDomainState(uri, 'vm-running')), true)
     assert.equal(holdsDevices(await virshDomainState(uri, 'vm-paused')), true)
@@ -41,7 +41,7 @@ describe('libvirt domain state (real virsh, test driver)', {skip}, () => {
     assert.equal(await virshDomainState(uri, 'no-such-vm'), undefined)
   })
 
-  it('fails with GPU_HOLDER_UNKNOWN when libvirt cannot be asked, and never passes a malformed name', async () => {
+  void it('fails with GPU_HOLDER_UNKNOWN when libvirt cannot be asked, and never passes a malformed name', async () => {
     await assert.rejects(virshDomainState('test:///no/such/file.xml', 'vm'), (e: unknown) => hasCode(e, 'GPU_HOLDER_UNKNOWN'))
     await assert.rejects(virshDomainState('test:///default', '--help'), TypeError)
   })

@@ -3,7 +3,7 @@
  * so two processes starting VMs that share a GPU cannot both win.
  */
 import type {GpuAllocation, Logger, NodeLifecycleEvent, StateDocument} from '@ai-how/core'
-import {claimGpus, gpuAddresses, isHeldBy, releaseGpus} from './claims.js'
+import {claimGpus, confirmGpus, gpuAddresses, isHeldBy, releaseGpus} from './claims.js'
 import type {Claimant} from './claims.js'
 import type {DomainStateQuery} from './domain-state.js'
 
@@ -35,7 +35,7 @@ export class GpuLedger {
   /** Claims the node's GPUs (none: nothing is touched). Throws GPU_BUSY when another running VM holds one. */
   async claim(who: Claimant, addresses: readonly string[]): Promise<void> {
     if (addresses.length === 0) return
-    const options = {query: this.options.query, log: this.options.log, now: this.options.now ?? (() => new Date())}
+    const options = {query: this.options.query, log: this.options.log, now: this.options.now ?? (() => new Date()), pid: process.pid}
     await this.store.update((doc) => claimGpus(doc, who, addresses, options))
     this.options.log.debug(`GPU ledger: ${addresses.join(', ')} allocated to ${who.vmName}`)
   }
@@ -49,11 +49,27 @@ export class GpuLedger {
     return released
   }
 
-  /** The node-lifecycle hook: before-start claims, after-stop and after-destroy release. */
+  /** after-start: drops the starting process from the node's claims (the running VM holds them now). */
+  async confirm(who: Claimant): Promise<void> {
+    const pending = Object.values(await this.allocations()).some((a) => isHeldBy(a, who) && a.starting_pid !== undefined)
+    if (pending) await this.store.update((doc) => confirmGpus(doc, who))
+  }
+
+  /** The node-lifecycle hook: before-start claims, after-start confirms, after-stop and after-destroy release. */
   async onLifecycle(event: NodeLifecycleEvent): Promise<void> {
     const who = claimantOf(event)
-    if (event.phase === 'before-start') await this.claim(who, gpuAddresses(event.node))
-    else if (event.phase === 'after-stop' || event.phase === 'after-destroy') await this.release(who)
+    switch (event.phase) {
+      case 'before-start':
+        await this.claim(who, gpuAddresses(event.node))
+        return
+      case 'after-start':
+        await this.confirm(who)
+        return
+      case 'after-stop':
+      case 'after-destroy':
+        await this.release(who)
+        return
+    }
   }
 }
 

@@ -55,9 +55,9 @@ const RECORDED: readonly [string, string][] = [
   ['HYPERVISOR_COMMAND_FAILED', "error: Failed to shutdown domain 'test'\nerror: internal error: something nobody expected\n"],
 ]
 
-describe('virsh failures become HypervisorErrors with a code and actions', () => {
+void describe('virsh failures become HypervisorErrors with a code and actions', () => {
   for (const [code, stderr] of RECORDED) {
-    it(`${code} <- ${libvirtMessage(stderr).slice(0, 90)}`, () => {
+    void it(`${code} <- ${libvirtMessage(stderr).slice(0, 90)}`, () => {
       const error = failed(stderr)
       assert.equal(error.code, code)
       assert.ok(isAiHowError(error))
@@ -68,12 +68,12 @@ describe('virsh failures become HypervisorErrors with a code and actions', () =>
     })
   }
 
-  it('tells the user how to leave KVM out when KVM is missing', () => {
+  void it('tells the user how to leave KVM out when KVM is missing', () => {
     const error = failed(RECORDED.find(([code]) => code === 'HYPERVISOR_NO_KVM')?.[1] ?? '')
     assert.ok(error.actions.some((a) => a.includes('enable_kvm: false')))
   })
 
-  it('a timeout and a missing binary have their own codes', () => {
+  void it('a timeout and a missing binary have their own codes', () => {
     assert.equal(hypervisorFailure(request, {exitCode: -1, stdout: '', stderr: '', timedOut: true}, 'x').code, 'HYPERVISOR_TIMEOUT')
     const missing = hypervisorFailure(request, {exitCode: -1, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT'}, 'x')
     assert.equal(missing.code, 'HYPERVISOR_TOOL_MISSING')
@@ -83,18 +83,18 @@ describe('virsh failures become HypervisorErrors with a code and actions', () =>
 
 const hasVirsh = spawnSync('sh', ['-c', 'command -v virsh']).status === 0
 
-describe('real processes: the mapping applies to what virsh and execa really report', () => {
-  it('a libvirt socket that does not exist -> HYPERVISOR_UNREACHABLE', {skip: !hasVirsh && 'virsh is not installed'}, async () => {
+void describe('real processes: the mapping applies to what virsh and execa really report', () => {
+  void it('a libvirt socket that does not exist -> HYPERVISOR_UNREACHABLE', {skip: !hasVirsh && 'virsh is not installed'}, async () => {
     const runner = new VirshRunner({uri: 'qemu:///system?socket=/nonexistent/ai-how-test/libvirt-sock'})
     await assert.rejects(runner.run(['list', '--all']), (error: unknown) => isAiHowError(error) && error.code === 'HYPERVISOR_UNREACHABLE')
   })
 
-  it('a tool that is not installed -> HYPERVISOR_TOOL_MISSING', async () => {
+  void it('a tool that is not installed -> HYPERVISOR_TOOL_MISSING', async () => {
     const runner = new VirshRunner({uri: 'test:///default'})
     await assert.rejects(runner.tool('ai-how-no-such-tool', ['info'], 5000), (error: unknown) => isAiHowError(error) && error.code === 'HYPERVISOR_TOOL_MISSING')
   })
 
-  it('a domain that does not exist (test driver) -> HYPERVISOR_DOMAIN_NOT_FOUND', {skip: !hasVirsh && 'virsh is not installed'}, async () => {
+  void it('a domain that does not exist (test driver) -> HYPERVISOR_DOMAIN_NOT_FOUND', {skip: !hasVirsh && 'virsh is not installed'}, async () => {
     const runner = new VirshRunner({uri: 'test:///default'})
     await assert.rejects(runner.run(['start', 'no-such-domain']), (error: unknown) => isAiHowError(error) && error.code === 'HYPERVISOR_DOMAIN_NOT_FOUND')
   })

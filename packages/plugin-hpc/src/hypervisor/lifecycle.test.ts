@@ -21,8 +21,8 @@ const skip = has('virsh') ? false : 'virsh is not installed (apt-get install lib
 const session = (uri = 'test:///default'): VirshHypervisor => new VirshHypervisor({uri, exec: replayExec().exec})
 const withCode = (code: string) => (error: unknown) => hasCode(error, code)
 
-describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed session)', {skip}, () => {
-  it('domain: define -> start -> ACPI shutdown -> start -> force off -> undefine', async () => {
+void describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed session)', {skip}, () => {
+  void it('domain: define -> start -> ACPI shutdown -> start -> force off -> undefine', async () => {
     const hv = session()
     await hv.defineDomain(golden('controller.xml'))
     assert.equal(await hv.domainState('demo-controller'), 'shutoff')
@@ -41,7 +41,7 @@ describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed sessi
     await assert.rejects(hv.startDomain('demo-controller'), withCode('HYPERVISOR_DOMAIN_NOT_FOUND'))
   })
 
-  it('domain: the GPU node keeps its contributed hostdevs, and listOwned finds the defined nodes', async () => {
+  void it('domain: the GPU node keeps its contributed hostdevs, and listOwned finds the defined nodes', async () => {
     const hv = session()
     for (const file of ['compute.xml', 'compute-gpu.xml']) await hv.defineDomain(golden(file))
     assert.equal((await hv.domainXml('demo-compute-02')).match(/<hostdev /g)?.length, 2)
@@ -50,7 +50,7 @@ describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed sessi
     assert.deepEqual(owned.domains.find((d) => d.name === 'demo-compute-02')?.macs, ['46:21:ec:7c:57:d1'])
   })
 
-  it('network: define, start, autostart, DHCP reservations added and removed live + persistent, destroy, undefine', async () => {
+  void it('network: define, start, autostart, DHCP reservations added and removed live + persistent, destroy, undefine', async () => {
     const hv = session()
     await hv.defineNetwork(golden('network.xml'))
     await hv.startNetwork('demo-network')
@@ -70,7 +70,7 @@ describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed sessi
     await assert.rejects(hv.networkXml('demo-network'), withCode('HYPERVISOR_NETWORK_NOT_FOUND'))
   })
 
-  it('pool and volumes: define, build, start, mark owned, qcow2 overlay with backing store, delete', async () => {
+  void it('pool and volumes: define, build, start, mark owned, qcow2 overlay with backing store, delete', async () => {
     const hv = session()
     await hv.definePool(golden('pool.xml'))
     await hv.buildPool('demo-pool')
@@ -89,14 +89,14 @@ describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed sessi
     assert.equal((await hv.listPools()).some((p) => p.name === 'demo-pool'), false)
   })
 
-  it('an inactive pool cannot show its marker: listOwned reports it as unverified, not as owned', async () => {
+  void it('an inactive pool cannot show its marker: listOwned reports it as unverified, not as owned', async () => {
     const hv = session(FIXTURE_URI)
     await hv.destroyPool('demo-pool')
     const owned = await hv.listOwned('demo', 'hpc')
     assert.deepEqual([owned.pools, owned.unverifiedPools.map((p) => p.name)], [[], ['demo-pool']])
   })
 
-  it('base image: an existing volume is kept; a failed upload leaves no half volume behind', {skip: !has('qemu-img') && 'qemu-img is not installed'}, async () => {
+  void it('base image: an existing volume is kept; a failed upload leaves no half volume behind', {skip: !has('qemu-img') && 'qemu-img is not installed'}, async () => {
     const hv = session(FIXTURE_URI)
     assert.deepEqual(await hv.importBaseImage('demo-pool', 'demo-base.qcow2', '/nonexistent/never-read.qcow2'), {
       path: '/var/lib/libvirt/images/demo/demo-base.qcow2',

@@ -12,8 +12,8 @@ const FIXTURE_URI = `test://${path.join(import.meta.dirname, 'fixtures', 'node.x
 const skip = spawnSync('sh', ['-c', 'command -v virsh']).status === 0 ? false : 'virsh is not installed (apt-get install libvirt-clients)'
 const hv = new VirshHypervisor({uri: FIXTURE_URI})
 
-describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
-  it('uses the configured URI, else LIBVIRT_DEFAULT_URI, else qemu:///system', () => {
+void describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
+  void it('uses the configured URI, else LIBVIRT_DEFAULT_URI, else qemu:///system', () => {
     assert.equal(hv.uri, FIXTURE_URI)
     const saved = process.env.LIBVIRT_DEFAULT_URI
     try {
@@ -27,7 +27,7 @@ describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
     }
   })
 
-  it('lists every domain with its state, foreign names with spaces included', async () => {
+  void it('lists every domain with its state, foreign names with spaces included', async () => {
     const domains = await hv.listDomains()
     assert.deepEqual(
       domains.map((d) => [d.name, d.state]),
@@ -42,14 +42,14 @@ describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
     assert.equal(domains.find((d) => d.name === 'demo-controller')?.uuid, '6f0c1f6e-3c1a-4a53-9b1e-000000000001')
   })
 
-  it('reads one state, many states, and "absent" for a domain that does not exist', async () => {
+  void it('reads one state, many states, and "absent" for a domain that does not exist', async () => {
     assert.equal(await hv.domainState('demo-controller'), 'running')
     assert.equal(await hv.domainState('demo-compute-99'), 'absent')
     const states = await hv.domainStates(['demo-controller', 'demo-compute-01', 'demo-compute-99'])
     assert.deepEqual([...states], [['demo-controller', 'running'], ['demo-compute-01', 'shutoff'], ['demo-compute-99', 'absent']])
   })
 
-  it('describes domains: UUID, MACs and the ai-how owner with the volumes it owns', async () => {
+  void it('describes domains: UUID, MACs and the ai-how owner with the volumes it owns', async () => {
     const details = await hv.describeDomains(['demo-controller', 'demo-compute-01', 'demo-impostor', 'demo-compute-99'])
     assert.deepEqual([...details.keys()], ['demo-controller', 'demo-compute-01', 'demo-impostor'])
     assert.deepEqual(details.get('demo-controller')?.owner, {
@@ -71,7 +71,7 @@ describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
     assert.match(await hv.domainXml('demo-compute-01'), /<name>demo-compute-01<\/name>/)
   })
 
-  it('lists networks and pools with their owners (network metadata, pool marker volume)', async () => {
+  void it('lists networks and pools with their owners (network metadata, pool marker volume)', async () => {
     const networks = await hv.listNetworks()
     assert.deepEqual(
       networks.map((n) => [n.name, n.owner, n.bridge, n.active]),
@@ -96,7 +96,7 @@ describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
     assert.match(await hv.networkXml('demo-network'), /<host mac='52:54:00:de:00:01' name='demo-controller' ip='192.168.150.10'\/>/)
   })
 
-  it('listOwned finds exactly cluster demo / kind hpc: not the other cluster, the impostor or foreign objects', async () => {
+  void it('listOwned finds exactly cluster demo / kind hpc: not the other cluster, the impostor or foreign objects', async () => {
     const owned = await hv.listOwned('demo', 'hpc')
     assert.deepEqual(owned.domains.map((d) => d.name).sort(), ['demo-compute-01', 'demo-controller'])
     assert.deepEqual(owned.networks.map((n) => n.name), ['demo-network'])
@@ -108,7 +108,7 @@ describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
     assert.deepEqual((await hv.listOwned('demo', 'cloud')).domains, [])
   })
 
-  it('looks IPs up by lease, then agent, then ARP, matching the MAC', async () => {
+  void it('looks IPs up by lease, then agent, then ARP, matching the MAC', async () => {
     // The test driver has no net-dhcp-leases; its domifaddr answers for the domain's own MAC.
     const found = await hv.domainAddresses([
       {domain: 'demo-controller', mac: '52:54:00:de:00:01', network: 'demo-network'},
@@ -121,7 +121,7 @@ describe('VirshHypervisor reads (test driver fixture)', {skip}, () => {
     assert.equal(found.has('demo-compute-01'), false, 'an address of another MAC is not this node’s')
   })
 
-  it('refuses names that could smuggle arguments or commands into virsh', async () => {
+  void it('refuses names that could smuggle arguments or commands into virsh', async () => {
     for (const name of ['x; destroy demo-controller', '--all', 'a b', "it's"]) {
       await assert.rejects(hv.domainState(name), /unsafe libvirt domain name/)
     }

@@ -1,6 +1,6 @@
 import {after, before, describe, it} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFile, execFileSync, spawnSync} from 'node:child_process'
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import net from 'node:net'
 import type {AddressInfo} from 'node:net'
@@ -73,6 +73,15 @@ async function startServer(port: number, authorized: SshKeyPair): Promise<TestSe
   }
 }
 
+/** Runs a tool without blocking the event loop (the SSH server under test lives in this process). */
+function run(file: string, args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, {encoding: 'utf8', timeout: 20_000}, (error, stdout, stderr) => {
+      resolve({code: error === null ? 0 : child.exitCode, stdout, stderr})
+    })
+  })
+}
+
 async function freePort(): Promise<number> {
   const probe = net.createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
@@ -120,9 +129,9 @@ describe('waitForSsh against an in-process ssh2 server', () => {
       await waitForSsh(target(port, {knownHostsFile: knownHosts}))
       const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${port}`, '-f', knownHosts], {encoding: 'utf8'})
       assert.match(found, /ssh-ed25519 /)
-      const ssh = spawnSync('ssh', ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
-        '-o', 'IdentitiesOnly=yes', '-i', key.privateKeyPath, '-p', String(port), `${USER}@127.0.0.1`, 'echo', 'hello'], {encoding: 'utf8', timeout: 20_000})
-      assert.equal(ssh.status, 0, ssh.stderr)
+      const ssh = await run('ssh', ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
+        '-o', 'IdentitiesOnly=yes', '-i', key.privateKeyPath, '-p', String(port), `${USER}@127.0.0.1`, 'echo', 'hello'])
+      assert.equal(ssh.code, 0, ssh.stderr)
       assert.equal(ssh.stdout, 'ran: echo hello\n')
     } finally {
       await server.close()
@@ -145,7 +154,8 @@ describe('waitForSsh against an in-process ssh2 server', () => {
   })
 
   it('reports ETIMEDOUT when the port accepts but never speaks SSH', async () => {
-    const silent = net.createServer(() => undefined)
+    const sockets = new Set<net.Socket>()
+    const silent = net.createServer((socket) => { sockets.add(socket) })
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const {port} = silent.address() as AddressInfo
     try {
@@ -154,7 +164,7 @@ describe('waitForSsh against an in-process ssh2 server', () => {
       assert.equal((error.details as {lastError: string}).lastError, 'ETIMEDOUT')
       assert.ok(error.actions[0]?.includes('net-dhcp-leases'))
     } finally {
-      silent.closeAllConnections()
+      for (const socket of sockets) socket.destroy()
       silent.close()
     }
   })

@@ -1,0 +1,48 @@
+import {AiHowCommand, loadClusterKinds, loadConfig} from '@ai-how/core'
+import type {ClusterDescription, HostCheckResult} from '@ai-how/core'
+import {Args} from '@oclif/core'
+import {passthroughChecks} from '../../checks/passthrough-checks.js'
+import {renderChecks} from '../../checks/render-checks.js'
+import {sysfsRootFlag} from '../../flags.js'
+import {resolveHostRoot} from '../../host/host-fs.js'
+import {PciHost} from '../../host/pci-host.js'
+
+export interface GpuCheckReport {
+  config: string
+  ok: boolean
+  failed: number
+  results: HostCheckResult[]
+}
+
+export default class GpuCheck extends AiHowCommand {
+  static override summary = 'Check that this host can pass through every PCI device that CONFIG asks for.'
+  static override description = `For every device of every node of every cluster in CONFIG: the device exists, the IOMMU is on, the vfio modules are loaded, no host driver holds it, and every other function of its IOMMU group goes to the same VM or is bound to vfio-pci. Each failure comes with the exact fix. Exit 0 when all checks pass, 1 when one fails, 2 when CONFIG is invalid.`
+
+  static override examples = ['<%= config.bin %> gpu check cluster.yaml', '<%= config.bin %> gpu check cluster.yaml --json']
+
+  static override args = {
+    config: Args.string({required: true, description: 'cluster configuration file (YAML)'}),
+  }
+
+  static override flags = {
+    'sysfs-root': sysfsRootFlag,
+  }
+
+  async run(): Promise<GpuCheckReport> {
+    const {args, flags} = await this.parse(GpuCheck)
+    const kinds = await loadClusterKinds(this.config)
+    const loaded = await loadConfig(args.config, kinds)
+    const clusters: ClusterDescription[] = []
+    for (const kind of kinds) {
+      const section = loaded.config.clusters[kind.key]
+      if (section !== undefined) clusters.push(kind.describe(section, loaded))
+    }
+    const results = await passthroughChecks(PciHost.open(resolveHostRoot(flags['sysfs-root'])), clusters)
+    const failed = results.filter((r) => !r.ok).length
+    if (!this.jsonEnabled()) {
+      this.log(results.length === 0 ? `No node of ${loaded.file} asks for PCI passthrough: nothing to check.` : renderChecks(results))
+    }
+    if (failed > 0) process.exitCode = 1
+    return {config: loaded.file, ok: failed === 0, failed, results}
+  }
+}
