@@ -1,9 +1,8 @@
 /**
- * Fixed UUIDs keep the files stable and let the test driver (which invents a new UUID per virsh
- * process for objects without one) find the same objects across the processes of a listing.
- *
  * Renders every golden case of the libvirt templates (shared by the golden tests and by the
  * VirshHypervisor lifecycle test, which defines these exact documents in libvirt's test driver).
+ * Fixed UUIDs keep the files stable and let the test driver (which invents a new UUID per virsh
+ * process for objects without one) find the same objects across the processes of a listing.
  */
 import {buildDomainView, buildNetworkView, buildOverlayVolumeView, buildPoolView, LibvirtRenderer} from '../../packages/plugin-hpc/src/render/index.js'
 import {macForVm} from '../../packages/plugin-hpc/src/naming/index.js'

@@ -10,7 +10,7 @@ import {physicalDeviceOf} from '../pci/address.js'
 import {VFIO_DRIVER, isBridgeClass, isVfioFriendlyDriver} from '../pci/class-code.js'
 import {vfioBindFix} from './fixes.js'
 import type {BindTarget} from './fixes.js'
-import {dottedPath, nodeLabel} from './requests.js'
+import {nodeLabel} from './requests.js'
 import type {DeviceRequest} from './requests.js'
 
 export async function deviceChecks(host: PciHost, address: string, requests: readonly DeviceRequest[]): Promise<HostCheckResult[]> {
@@ -24,7 +24,7 @@ export async function deviceChecks(host: PciHost, address: string, requests: rea
       message: `PCI device ${address} (requested by ${askedBy}) does not exist on this host`,
       fix: [
         'List the PCI addresses of this host: lspci -Dnn',
-        ...requests.map((r) => `Correct ${dottedPath(r.device.path)}.pci_address in ${r.cluster.kind} cluster "${r.cluster.name}", or remove the device from node ${r.node.key}.`),
+        ...requests.map((r) => `Correct ${r.where} in ${r.cluster.kind} cluster "${r.cluster.name}", or remove the device from node ${r.node.key}.`),
       ],
     }]
   }

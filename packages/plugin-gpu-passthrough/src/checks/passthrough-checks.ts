@@ -11,17 +11,17 @@ import {comparePciAddresses, isPciAddress} from '../pci/address.js'
 import {deviceChecks} from './device-checks.js'
 import {iommuFix, vfioModulesFix} from './fixes.js'
 import {groupChecks} from './group-checks.js'
-import {deviceRequests, dottedPath, isRemoteUri, nodeLabel} from './requests.js'
-import type {DeviceRequest} from './requests.js'
+import {deviceRequests, isRemoteUri, nodeLabel} from './requests.js'
+import type {DeviceRequest, Locate} from './requests.js'
 
-export async function passthroughChecks(host: PciHost, clusters: readonly ClusterDescription[]): Promise<HostCheckResult[]> {
+export async function passthroughChecks(host: PciHost, clusters: readonly ClusterDescription[], locate?: Locate): Promise<HostCheckResult[]> {
   const results: HostCheckResult[] = []
   const local: ClusterDescription[] = []
   for (const cluster of clusters) {
     if (!isRemoteUri(cluster.libvirtUri)) local.push(cluster)
     else if (deviceRequests([cluster]).length > 0) results.push(remoteNotice(cluster))
   }
-  const requests = deviceRequests(local)
+  const requests = deviceRequests(local, locate)
   if (requests.length === 0) return results
   results.push(...(await hostChecks(host)))
   const byAddress = groupBy(requests, (r) => r.device.pciAddress)
@@ -55,7 +55,7 @@ function malformed(address: string, asking: readonly DeviceRequest[]): HostCheck
     id: 'gpu.device.malformed-address',
     ok: false,
     message: `${JSON.stringify(address)} (requested by ${asking.map((r) => nodeLabel(r.cluster, r.node)).join(', ')}) is not a PCI address`,
-    fix: asking.map((r) => `Write ${dottedPath(r.device.path)}.pci_address as DDDD:BB:SS.F in lower-case hex, e.g. 0000:01:00.0 (lspci -D shows them).`),
+    fix: asking.map((r) => `Write ${r.where} as DDDD:BB:SS.F in lower-case hex, e.g. 0000:01:00.0 (lspci -D shows them).`),
   }
 }
 

@@ -5,10 +5,19 @@ export interface DeviceRequest {
   cluster: ClusterDescription
   node: NodeDescription
   device: PassthroughDevice
+  /** Where the device's address is written: `clusters.hpc.compute_nodes[1].pcie_passthrough.devices[0].pci_address`, with file:line when known. */
+  where: string
 }
 
-export function deviceRequests(clusters: readonly ClusterDescription[]): DeviceRequest[] {
-  return clusters.flatMap((cluster) => cluster.nodes.flatMap((node) => node.devices.map((device) => ({cluster, node, device}))))
+/** Finds the file:line of a YAML path (the config loader's locator), when the caller has one. */
+export type Locate = (path: YamlPath) => string | undefined
+
+export function deviceRequests(clusters: readonly ClusterDescription[], locate?: Locate): DeviceRequest[] {
+  return clusters.flatMap((cluster) => cluster.nodes.flatMap((node) => node.devices.map((device) => {
+    const at = [...device.path, 'pci_address']
+    const position = locate?.(at)
+    return {cluster, node, device, where: `${dottedPath(at)}${position === undefined ? '' : ` (${position})`}`}
+  })))
 }
 
 /** `cloud cluster "demo" node gpu-worker-01` */

@@ -24,7 +24,11 @@ export interface SeedFiles {
 export const SEED_FILE_NAMES = ['user-data', 'meta-data', 'network-config'] as const
 
 const hbs = Handlebars.create()
-hbs.registerHelper('json', (value: unknown) => JSON.stringify(value))
+// handlebars' strict mode does not cover helper arguments, so the helper refuses a missing value itself.
+hbs.registerHelper('json', (value: unknown) => {
+  if (value === undefined) throw new Error('a seed template refers to a value the view does not have')
+  return JSON.stringify(value)
+})
 
 /** Renders the three seed files for a validated view (see seedView). */
 export async function renderSeedFiles(view: SeedView, options: {templatesDir?: string} = {}): Promise<SeedFiles> {
@@ -32,7 +36,9 @@ export async function renderSeedFiles(view: SeedView, options: {templatesDir?: s
   const render = async (name: string): Promise<string> => {
     const file = path.join(dir, `${name}.hbs`)
     const source = await readFile(file, 'utf8')
-    assertJsonOnly(source, file)
+    for (const field of assertJsonOnly(source, file)) {
+      if ((view as unknown as Record<string, unknown>)[field] === undefined) throw new Error(`${file}: the seed view has no value "${field}"`)
+    }
     return hbs.compile<SeedView>(source, {strict: true, noEscape: true})(view)
   }
   return {
@@ -42,8 +48,9 @@ export async function renderSeedFiles(view: SeedView, options: {templatesDir?: s
   }
 }
 
-/** Refuses any template statement other than text, comments and `{{json path}}`. */
-export function assertJsonOnly(source: string, file: string): void {
+/** Refuses any template statement other than text, comments and `{{json name}}`; returns the names used. */
+export function assertJsonOnly(source: string, file: string): string[] {
+  const used: string[] = []
   for (const statement of Handlebars.parse(source).body) {
     if (statement.type === 'ContentStatement' || statement.type === 'CommentStatement') continue
     if (statement.type !== 'MustacheStatement' || !isJsonCall(statement as hbs.AST.MustacheStatement)) {
@@ -53,10 +60,12 @@ export function assertJsonOnly(source: string, file: string): void {
         actions: ['Emit every value through the json helper, e.g. hostname: {{json hostname}}, so it is quoted for YAML.'],
       })
     }
+    used.push(((statement as hbs.AST.MustacheStatement).params[0] as hbs.AST.PathExpression).original)
   }
+  return used
 }
 
 function isJsonCall(m: hbs.AST.MustacheStatement): boolean {
   return m.escaped && m.path.type === 'PathExpression' && (m.path as hbs.AST.PathExpression).original === 'json' &&
-    m.params.length === 1 && m.params[0]?.type === 'PathExpression'
+    m.params.length === 1 && m.params[0]?.type === 'PathExpression' && /^[A-Za-z]\w*$/.test((m.params[0] as hbs.AST.PathExpression).original)
 }

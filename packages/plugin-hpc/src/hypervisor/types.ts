@@ -125,7 +125,7 @@ export interface Hypervisor {
   shutdownDomain(name: string): Promise<void>
   /** Immediate power-off. */
   forceOffDomain(name: string): Promise<void>
-  /** Undefines the domain and its NVRAM; managed-save images and snapshot metadata too. */
+  /** Undefines the domain and its NVRAM, managed-save image and snapshot metadata. Stop it first: a running domain would stay up as a transient one. */
   undefineDomain(name: string): Promise<void>
   domainState(name: string): Promise<DomainState>
   /** States of many domains in a bounded number of processes; unknown names map to 'absent'. */

@@ -21,8 +21,8 @@ async function tempDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'ai-how-keys-'))
 }
 
-describe('ensureClusterKeyPair', () => {
-  it('generates an ed25519 pair under keys/<cluster>/ with a 0600 private key', async () => {
+void describe('ensureClusterKeyPair', () => {
+  void it('generates an ed25519 pair under keys/<cluster>/ with a 0600 private key', async () => {
     const out = await tempDir()
     try {
       const pair = await ensureClusterKeyPair(out, 'hpc-a')
@@ -40,7 +40,7 @@ describe('ensureClusterKeyPair', () => {
     }
   })
 
-  it('reuses the pair on later calls, also when two calls race', async () => {
+  void it('reuses the pair on later calls, also when two calls race', async () => {
     const out = await tempDir()
     try {
       const [a, b] = await Promise.all([ensureClusterKeyPair(out, 'c1'), ensureClusterKeyPair(out, 'c1')])
@@ -55,12 +55,12 @@ describe('ensureClusterKeyPair', () => {
     }
   })
 
-  it('refuses a cluster name that could escape the keys folder', async () => {
+  void it('refuses a cluster name that could escape the keys folder', async () => {
     assert.throws(() => clusterKeyPath('/tmp/out', '../etc'), (e) => hasCode(e, 'NAME_INVALID'))
     await assert.rejects(ensureClusterKeyPair('/tmp/out', 'a/b'), (e) => hasCode(e, 'NAME_INVALID'))
   })
 
-  it('writes a key that ssh-keygen accepts and whose public half matches the .pub file', {skip: !hasSshKeygen && 'ssh-keygen not installed'}, async () => {
+  void it('writes a key that ssh-keygen accepts and whose public half matches the .pub file', {skip: !hasSshKeygen && 'ssh-keygen not installed'}, async () => {
     const out = await tempDir()
     try {
       const pair = await ensureClusterKeyPair(out, 'hpc')
@@ -73,8 +73,8 @@ describe('ensureClusterKeyPair', () => {
   })
 })
 
-describe('loadKeyPair', () => {
-  it('loads a user key made by ssh-keygen, with and without its .pub file', {skip: !hasSshKeygen && 'ssh-keygen not installed'}, async () => {
+void describe('loadKeyPair', () => {
+  void it('loads a user key made by ssh-keygen, with and without its .pub file', {skip: !hasSshKeygen && 'ssh-keygen not installed'}, async () => {
     const dir = await tempDir()
     try {
       const key = path.join(dir, 'id_user')
@@ -90,7 +90,7 @@ describe('loadKeyPair', () => {
     }
   })
 
-  it('says what is wrong with a missing, garbled, exposed or mismatched key', async () => {
+  void it('says what is wrong with a missing, garbled, exposed or mismatched key', async () => {
     const dir = await tempDir()
     try {
       await assert.rejects(loadKeyPair(path.join(dir, 'absent')), (e) => hasCode(e, 'SSH_KEY_NOT_FOUND'))

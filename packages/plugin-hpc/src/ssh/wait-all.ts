@@ -20,7 +20,7 @@ export async function waitForAll(nodes: readonly WaitForSshOptions[], options: W
   const signals = (node: WaitForSshOptions): AbortSignal =>
     AbortSignal.any([stop.signal, ...[options.signal, node.signal].filter((s) => s !== undefined)])
   const results: (SshReady | undefined)[] = new Array<SshReady | undefined>(nodes.length)
-  const failures: {node: WaitForSshOptions; error: unknown}[] = []
+  const failures: {index: number; node: WaitForSshOptions; error: unknown}[] = []
   let next = 0
   const stopped = (): boolean => stop.signal.aborted
   const worker = async (): Promise<void> => {
@@ -32,7 +32,7 @@ export async function waitForAll(nodes: readonly WaitForSshOptions[], options: W
         results[index] = await waitForSsh({...node, signal: signals(node)})
       } catch (error) {
         if (stopped() && failures.length > 0) continue
-        failures.push({node, error})
+        failures.push({index, node, error})
         if (options.failFast === true) stop.abort(error)
       }
     }
@@ -40,7 +40,7 @@ export async function waitForAll(nodes: readonly WaitForSshOptions[], options: W
   await Promise.all(Array.from({length: Math.min(concurrency, nodes.length)}, worker))
   options.signal?.throwIfAborted()
   if (failures.length === 0) return results.filter((r) => r !== undefined)
-  throw combine(failures, nodes.length)
+  throw combine(failures.sort((a, b) => a.index - b.index), nodes.length)
 }
 
 function combine(failures: {node: WaitForSshOptions; error: unknown}[], total: number): unknown {

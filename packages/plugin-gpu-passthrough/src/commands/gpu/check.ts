@@ -1,5 +1,5 @@
 import {AiHowCommand, loadClusterKinds, loadConfig} from '@ai-how/core'
-import type {ClusterDescription, HostCheckResult} from '@ai-how/core'
+import type {ClusterDescription, HostCheckResult, YamlPath} from '@ai-how/core'
 import {Args} from '@oclif/core'
 import {passthroughChecks} from '../../checks/passthrough-checks.js'
 import {renderChecks} from '../../checks/render-checks.js'
@@ -37,7 +37,11 @@ export default class GpuCheck extends AiHowCommand {
       const section = loaded.config.clusters[kind.key]
       if (section !== undefined) clusters.push(kind.describe(section, loaded))
     }
-    const results = await passthroughChecks(PciHost.open(resolveHostRoot(flags['sysfs-root'])), clusters)
+    const locate = (at: YamlPath): string => {
+      const {line, column} = loaded.locator.locate(at)
+      return `${loaded.file}:${line}:${column}`
+    }
+    const results = await passthroughChecks(PciHost.open(resolveHostRoot(flags['sysfs-root'])), clusters, locate)
     const failed = results.filter((r) => !r.ok).length
     if (!this.jsonEnabled()) {
       this.log(results.length === 0 ? `No node of ${loaded.file} asks for PCI passthrough: nothing to check.` : renderChecks(results))
