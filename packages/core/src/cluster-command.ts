@@ -7,11 +7,26 @@ import {Args} from '@oclif/core'
 import path from 'node:path'
 import {AiHowCommand} from './command.js'
 import {loadConfig} from './config/index.js'
-import type {ClusterContext, ClusterKind, ExtensionMap, ExtensionPoint} from './contracts/extensions.js'
+import type {Config} from '@oclif/core'
+import type {ClusterDescription} from './contracts/cluster.js'
+import type {ClusterContext, ClusterContributions, ClusterKind, ExtensionMap, ExtensionPoint, NodeContribution} from './contracts/extensions.js'
 import type {LoadedConfig} from './contracts/config.js'
 import {ConfigError} from './errors.js'
-import {loadClusterKinds, resolveExtension} from './plugins.js'
+import {callHook, loadClusterKinds, resolveExtension} from './plugins.js'
 import {resolveStatePath} from './state/index.js'
+
+/** The contribution hooks of all plugins, bound to one cluster. */
+export function clusterContributions(config: Config, kind: string, cluster: ClusterDescription, statePath: string): ClusterContributions {
+  return {
+    async forNode(node) {
+      const answers = await callHook(config, 'ai-how:node-contributions', {kind, cluster, node})
+      return answers.map((a) => a.result).filter((r): r is NodeContribution => r !== undefined)
+    },
+    async lifecycle(phase, node, libvirtUri) {
+      await callHook(config, 'ai-how:node-lifecycle', {phase, kind, cluster, node, statePath, libvirtUri})
+    },
+  }
+}
 
 export interface LoadedCluster {
   kind: ClusterKind
@@ -42,16 +57,18 @@ export async function loadCluster(
     })
   }
   const statePath = resolveStatePath(options.state)
+  const cluster = kind.describe(section, loaded)
   const ctx: ClusterContext = {
     kind: kindKey,
     loaded,
     section,
-    cluster: kind.describe(section, loaded),
+    cluster,
     statePath,
     outputDir: path.dirname(statePath),
     log: command.aiHowLogger(),
     signal: options.signal,
     options: options.flags,
+    contributions: clusterContributions(command.config, kindKey, cluster, statePath),
   }
   return {kind, ctx}
 }

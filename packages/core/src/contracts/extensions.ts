@@ -29,6 +29,16 @@ export interface ClusterContext {
   signal: AbortSignal
   /** Command flags the extension may honour (json, keepOnFailure, skipDeploy, force, ...). */
   options: Readonly<Record<string, unknown>>
+  /** What other plugins contribute to this cluster's VMs (devices, lifecycle steps such as the GPU ledger). */
+  contributions: ClusterContributions
+}
+
+/** Core's facade over the contribution hooks, so extensions need no oclif Config. */
+export interface ClusterContributions {
+  /** Every plugin's contribution for one node (devices, graphics rule); empty when none. */
+  forNode(node: NodeDescription): Promise<NodeContribution[]>
+  /** Runs the node lifecycle hooks of every plugin; a before-start hook may throw to refuse the start. */
+  lifecycle(phase: NodeLifecyclePhase, node: NodeDescription, libvirtUri: string): Promise<void>
 }
 
 export interface Provisioner {
