@@ -66,4 +66,6 @@ export interface ClusterDescription {
   nodes: NodeDescription[]
   /** libvirt URI for this cluster (cluster, then global, then LIBVIRT_DEFAULT_URI, then qemu:///system). */
   libvirtUri?: string
+  /** False when the cluster runs its VMs under software emulation (hardware.acceleration.enable_kvm: false). */
+  enableKvm?: boolean
 }

@@ -1,5 +1,5 @@
 /** The exact steps that fix each passthrough problem (shell lines a user can copy). */
-import type {CpuVendor, VfioModule} from '../host/host-info.js'
+import type {CpuVendor} from '../host/host-info.js'
 import {isKnownGpuHostDriver} from '../pci/class-code.js'
 
 export function iommuFix(vendor: CpuVendor, cmdline: readonly string[]): string[] {
@@ -17,9 +17,9 @@ export function iommuFix(vendor: CpuVendor, cmdline: readonly string[]): string[
   return fix
 }
 
-export function vfioModulesFix(missing: readonly VfioModule[]): string[] {
+export function vfioModulesFix(): string[] {
   return [
-    `sudo modprobe vfio-pci    (loads ${missing.join(', ')}: vfio-pci brings vfio and vfio_iommu_type1 with it)`,
+    'sudo modprobe vfio-pci    (vfio and vfio_iommu_type1 come with it)',
     'echo vfio-pci | sudo tee /etc/modules-load.d/vfio-pci.conf    (load it at every boot)',
   ]
 }
@@ -44,7 +44,7 @@ export function vfioBindFix(targets: readonly BindTarget[], sharedIds: readonly 
   }
   fix.push('sudo update-initramfs -u    (Fedora/RHEL: sudo dracut -f), then reboot')
   if (sharedIds.length > 0) {
-    fix.push(`Careful: ${sharedIds.join(', ')} carry the same ids and would be taken from the host too; bind by address instead (next line).`)
+    fix.push(`Careful: ${sharedIds.join(', ')} ${sharedIds.length > 1 ? 'carry' : 'carries'} the same ids and would be taken from the host too; bind by address instead (next line).`)
   }
   const gpuHeld = drivers.some((d) => isKnownGpuHostDriver(d))
   const busy = gpuHeld ? ' (first stop what uses the GPU: display manager, nvidia-persistenced, audio server)' : ''

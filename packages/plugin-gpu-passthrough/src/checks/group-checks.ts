@@ -8,7 +8,7 @@ import type {PciHost} from '../host/pci-host.js'
 import type {PciFunction} from '../host/pci-sysfs.js'
 import {isBridgeClass, isVfioFriendlyDriver} from '../pci/class-code.js'
 import {physicalDeviceOf} from '../pci/address.js'
-import {bindTargets, sameIdsElsewhere} from './device-checks.js'
+import {bindTargets, bindingUnit, sameIdsElsewhere} from './driver-checks.js'
 import {addDeviceFix, deviceTypeFor, vfioBindFix} from './fixes.js'
 import {nodeLabel} from './requests.js'
 import type {DeviceRequest} from './requests.js'
@@ -49,10 +49,7 @@ export async function groupChecks(host: PciHost, node: readonly DeviceRequest[],
       hostHeld = true
       if (!related) alone = true
     }
-    if (hostHeld) {
-      const targets = await bindTargets(host, requested)
-      fix.push('and bind the group to vfio-pci:', ...vfioBindFix(targets, await sameIdsElsewhere(host, targets)))
-    }
+    if (hostHeld) fix.push(...(await bindFix(host, requested, cluster)))
     if (alone) fix.push('Or move the GPU to a PCIe slot whose IOMMU group holds nothing else (list the groups: find /sys/kernel/iommu_groups -type l).')
     const ok = problems.length === 0
     results.push({
@@ -65,4 +62,19 @@ export async function groupChecks(host: PciHost, node: readonly DeviceRequest[],
     })
   }
   return results
+}
+
+/**
+ * Binding the group: when a requested function of it is held by a host driver, the driver check of
+ * the group already gives the steps (for the whole group), so this only points at it.
+ */
+async function bindFix(host: PciHost, requested: PciFunction, cluster: readonly DeviceRequest[]): Promise<string[]> {
+  for (const request of cluster) {
+    const fn = await host.fn(request.device.pciAddress)
+    if (fn !== undefined && fn.iommuGroup === requested.iommuGroup && !isVfioFriendlyDriver(fn.driver)) {
+      return [`and bind it to vfio-pci with the rest of the group: see the fix of check gpu.${bindingUnit(requested)}.driver`]
+    }
+  }
+  const targets = await bindTargets(host, requested)
+  return ['and bind the group to vfio-pci:', ...vfioBindFix(targets, await sameIdsElsewhere(host, targets))]
 }

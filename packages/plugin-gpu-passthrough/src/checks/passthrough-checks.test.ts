@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import {cp, mkdir, symlink, writeFile} from 'node:fs/promises'
+import path from 'node:path'
 import {describe, it} from 'node:test'
 import type {HostCheckResult} from '@ai-how/core'
 import {PciHost} from '../host/pci-host.js'
 import {makeCluster} from '../test-support/clusters.js'
+import {isolatedDir} from '../test-support/cli.js'
 import {fixtureRoot} from '../test-support/paths.js'
 import type {FixtureTree} from '../test-support/paths.js'
 import {passthroughChecks} from './passthrough-checks.js'
@@ -34,15 +37,14 @@ void describe('passthrough checks', () => {
     const modules = get(results, 'gpu.host.vfio-modules')
     assert.equal(modules.ok, false)
     assert.match(modules.fix[0] ?? '', /^sudo modprobe vfio-pci/)
-    const driver = get(results, 'gpu.device.0000:01:00.0.driver')
+    const driver = get(results, 'gpu.iommu-group-13.driver')
     assert.equal(driver.ok, false)
-    assert.match(driver.message, /held by the host driver nvidia/)
+    assert.match(driver.message, /^0000:01:00\.0 \(NVIDIA Corporation GA102GL \[RTX A6000\]\) is held by the host driver nvidia; 0000:01:00\.1 \(NVIDIA Corporation GA102 High Definition Audio Controller\) is held by the host driver snd_hda_intel: they must be bound to vfio-pci$/)
     assert.ok(driver.fix.includes('echo "options vfio-pci ids=10de:2230,10de:1aef" | sudo tee /etc/modprobe.d/vfio.conf    (one ids= list: keep ids already there for other devices in it)'), driver.fix.join('\n'))
     assert.ok(driver.fix.some((l) => l.startsWith('echo "softdep nvidia pre: vfio-pci"')))
     assert.ok(driver.fix.some((l) => l.startsWith('echo "softdep snd_hda_intel pre: vfio-pci"')))
     assert.ok(driver.fix.some((l) => l.startsWith('sudo update-initramfs -u')))
     assert.ok(driver.fix.some((l) => l.includes('sudo driverctl set-override 0000:01:00.0 vfio-pci && sudo driverctl set-override 0000:01:00.1 vfio-pci')))
-    assert.match(get(results, 'gpu.device.0000:01:00.1.driver').message, /held by the host driver snd_hda_intel/)
     // Both functions go to the VM and the root port is a bridge: the group itself is fine.
     assert.equal(get(results, 'gpu.node.cloud.gpu-worker-01.iommu-group-13').ok, true)
   })
@@ -56,7 +58,11 @@ void describe('passthrough checks', () => {
     const broken = get(nvidia, 'gpu.node.hpc.compute-01.iommu-group-13')
     assert.equal(broken.ok, false)
     assert.match(broken.message, /0000:01:00\.1 \(NVIDIA Corporation GA102 High Definition Audio Controller, bound to snd_hda_intel\), another function of the same device, is not passed through/)
-    assert.ok(broken.fix.includes('Add it to the devices of hpc cluster "h" node compute-01: - {pci_address: "0000:01:00.1", device_type: audio}'), broken.fix.join('\n'))
+    assert.deepEqual(broken.fix, [
+      'Add it to the devices of hpc cluster "h" node compute-01: - {pci_address: "0000:01:00.1", device_type: audio}',
+      'and bind it to vfio-pci with the rest of the group: see the fix of check gpu.iommu-group-13.driver',
+    ])
+    assert.equal(get(nvidia, 'gpu.iommu-group-13.driver').ok, false)
   })
 
   void it('pass everything on the same host after binding to vfio-pci (bridges in the group are fine)', async () => {
@@ -64,8 +70,9 @@ void describe('passthrough checks', () => {
     assert.deepEqual([...results.values()].filter((r) => !r.ok), [])
     assert.deepEqual([...results.keys()], [
       'gpu.host.iommu', 'gpu.host.vfio-modules',
-      'gpu.device.0000:01:00.0.present', 'gpu.device.0000:01:00.0.iommu-group', 'gpu.device.0000:01:00.0.driver',
-      'gpu.device.0000:01:00.1.present', 'gpu.device.0000:01:00.1.iommu-group', 'gpu.device.0000:01:00.1.driver',
+      'gpu.device.0000:01:00.0.present', 'gpu.device.0000:01:00.0.iommu-group',
+      'gpu.device.0000:01:00.1.present', 'gpu.device.0000:01:00.1.iommu-group',
+      'gpu.iommu-group-13.driver',
       'gpu.node.cloud.gpu-worker-01.iommu-group-13',
     ])
   })
@@ -78,7 +85,7 @@ void describe('passthrough checks', () => {
     assert.ok(iommu.fix.some((l) => l.startsWith('sudo update-grub')))
     assert.equal([...results.keys()].some((id) => id.includes('iommu-group')), false)
     // Without groups, the other functions of the same card are bound with it.
-    assert.ok(get(results, 'gpu.device.0000:01:00.0.driver').fix.some((l) => l.includes('ids=10de:2204,10de:1aef')))
+    assert.ok(get(results, 'gpu.device-0000:01:00.driver').fix.some((l) => l.includes('ids=10de:2204,10de:1aef')))
   })
 
   void it('say "enable it in the firmware" when the command line already asks for the IOMMU but no group exists', async () => {
@@ -90,7 +97,7 @@ void describe('passthrough checks', () => {
 
   void it('refuse a group shared with an unrelated USB controller, naming it and the ways out', async () => {
     const results = await check('shared-group', {kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [['0000:02:00.0', 'gpu'], ['0000:02:00.1', 'audio']]}]})
-    assert.equal(get(results, 'gpu.device.0000:02:00.0.driver').ok, true)
+    assert.equal(get(results, 'gpu.iommu-group-15.driver').ok, true)
     const group = get(results, 'gpu.node.hpc.compute-01.iommu-group-15')
     assert.equal(group.ok, false)
     assert.match(group.message, /0000:03:00\.0 \(ASMedia Technology Inc\. ASM2142\/ASM3142 USB 3\.1 Host Controller, bound to xhci_hcd\), an unrelated device, shares the group/)
@@ -98,6 +105,22 @@ void describe('passthrough checks', () => {
     assert.ok(group.fix.includes('Add it to the devices of hpc cluster "h" node compute-01: - {pci_address: "0000:03:00.0", device_type: other} (the host then loses it)'), group.fix.join('\n'))
     assert.ok(group.fix.some((l) => l.includes('ids=10de:2204,10de:1aef,1b21:2142')))
     assert.ok(group.fix.some((l) => l.startsWith('Or move the GPU to a PCIe slot')))
+  })
+
+  void it('warn that an ids= binding would also take an identical second GPU, and bind by address instead', async () => {
+    const root = path.join(await isolatedDir(), 'two-a6000')
+    await cp(fixtureRoot('workstation-nvidia'), root, {recursive: true, verbatimSymlinks: true})
+    const second = path.join(root, 'sys/bus/pci/devices/0000:02:00.0')
+    await mkdir(path.join(root, 'sys/kernel/iommu_groups/14/devices'), {recursive: true})
+    await mkdir(second)
+    for (const [file, value] of [['class', '0x030000'], ['vendor', '0x10de'], ['device', '0x2230']] as const) await writeFile(path.join(second, file), `${value}\n`)
+    await symlink('../../../../bus/pci/drivers/nvidia', path.join(second, 'driver'))
+    await symlink('../../../../kernel/iommu_groups/14', path.join(second, 'iommu_group'))
+    await symlink('../../../../bus/pci/devices/0000:02:00.0', path.join(root, 'sys/kernel/iommu_groups/14/devices/0000:02:00.0'))
+    const results = await passthroughChecks(PciHost.open(root), [makeCluster({kind: 'hpc', name: 'h', nodes: [{key: 'compute-01', devices: [GPU, AUDIO]}]})])
+    const driver = results.find((r) => r.id === 'gpu.iommu-group-13.driver')
+    assert.ok(driver)
+    assert.ok(driver.fix.includes('Careful: 0000:02:00.0 carries the same ids and would be taken from the host too; bind by address instead (next line).'), driver.fix.join('\n'))
   })
 
   void it('refuse a group split between two nodes of one cluster', async () => {
@@ -115,7 +138,7 @@ void describe('passthrough checks', () => {
     assert.equal(present.ok, false)
     assert.match(present.message, /requested by hpc cluster "h" node compute-01, cloud cluster "c" node gpu-worker-01\) does not exist/)
     assert.ok(present.fix.includes('Correct clusters.hpc.nodes[0].pcie_passthrough.devices[0].pci_address in hpc cluster "h", or remove the device from node compute-01.'))
-    assert.equal(results.has('gpu.device.0000:42:00.0.driver'), false)
+    assert.equal([...results.keys()].some((id) => id.endsWith('.driver')), false)
   })
 
   void it('never read sysfs for a malformed address, and do not check clusters on a remote host from here', async () => {

@@ -1,14 +1,16 @@
 /**
  * Passthrough readiness of every device that any node of any cluster asks for (control planes and
  * workers of every kind alike): host-wide checks once (IOMMU, vfio modules), device checks once per
- * address, the IOMMU-group rule per node. Clusters on a remote libvirt host are reported as not
+ * address, host drivers once per IOMMU group, the IOMMU-group rule per node. Clusters on a remote libvirt host are reported as not
  * checked from here. No request at all: no result.
  */
 import type {ClusterDescription, HostCheckResult} from '@ai-how/core'
 import {missingVfioModules} from '../host/host-info.js'
 import type {PciHost} from '../host/pci-host.js'
+import type {PciFunction} from '../host/pci-sysfs.js'
 import {comparePciAddresses, isPciAddress} from '../pci/address.js'
 import {deviceChecks} from './device-checks.js'
+import {driverChecks} from './driver-checks.js'
 import {iommuFix, vfioModulesFix} from './fixes.js'
 import {groupChecks} from './group-checks.js'
 import {deviceRequests, isRemoteUri, nodeLabel} from './requests.js'
@@ -25,10 +27,14 @@ export async function passthroughChecks(host: PciHost, clusters: readonly Cluste
   if (requests.length === 0) return results
   results.push(...(await hostChecks(host)))
   const byAddress = groupBy(requests, (r) => r.device.pciAddress)
+  const present: PciFunction[] = []
   for (const address of [...byAddress.keys()].sort(comparePciAddresses)) {
     const asking = byAddress.get(address) ?? []
     results.push(...(isPciAddress(address) ? await deviceChecks(host, address, asking) : [malformed(address, asking)]))
+    const fn = isPciAddress(address) ? await host.fn(address) : undefined
+    if (fn !== undefined) present.push(fn)
   }
+  results.push(...(await driverChecks(host, present)))
   if ((await host.info()).iommu.enabled) {
     for (const cluster of local) {
       const inCluster = requests.filter((r) => r.cluster === cluster && isPciAddress(r.device.pciAddress))
@@ -46,7 +52,7 @@ async function hostChecks(host: PciHost): Promise<HostCheckResult[]> {
   const missing = missingVfioModules(info)
   const vfio: HostCheckResult = missing.length === 0
     ? {id: 'gpu.host.vfio-modules', ok: true, message: 'the vfio modules are loaded (vfio, vfio_iommu_type1, vfio_pci)', fix: []}
-    : {id: 'gpu.host.vfio-modules', ok: false, message: `vfio modules not loaded: ${missing.join(', ')}`, fix: vfioModulesFix(missing)}
+    : {id: 'gpu.host.vfio-modules', ok: false, message: `vfio modules not loaded: ${missing.join(', ')}`, fix: vfioModulesFix()}
   return [iommu, vfio]
 }
 

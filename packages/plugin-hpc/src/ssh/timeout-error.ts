@@ -41,7 +41,8 @@ function actionsFor(f: SshTimeoutFacts): string[] {
   const consoleLog = `Read the VM's console log to see whether it booted and cloud-init ran: ${f.hints?.consoleLogPath ?? `/var/log/libvirt/qemu/${domain}.log`} (or virsh console ${domain}).`
   const lease = `Check that the VM got its reserved address: virsh net-dhcp-leases ${f.hints?.networkName ?? '<network>'}. ` +
     'If several VMs share one lease, or none gets its address, the image has a fixed /etc/machine-id (the DHCP client id is derived from it): ' +
-    'empty /etc/machine-id in the image; the seed\'s network-config asks for a MAC-based client id (dhcp-identifier: mac).'
+    'empty /etc/machine-id in the image so that each VM gets its own (the seed asks for a MAC-based client id, dhcp-identifier: mac, ' +
+    'but cloud-init 22.4 on Debian 12 does not pass it on to systemd-networkd).'
   const key = `Check the key: cloud-init puts the cluster's public key on user '${f.user}' (ssh.user); try ` +
     `ssh -i KEY -o UserKnownHostsFile=${f.knownHostsFile} -p ${f.port} ${f.user}@${f.host} true`
   const slow = 'A first boot under software emulation (enable_kvm: false) can take minutes: allow more time if the VM is still booting.'

@@ -33,5 +33,6 @@ export function describeClusterShell(
     namePath: [...base, 'name'],
     network: describeNetwork(cluster.network, base),
     libvirtUri: resolveLibvirtUri(cluster.libvirt_uri, loaded.config),
+    enableKvm: cluster.hardware?.acceleration?.enable_kvm ?? true,
   }
 }
