@@ -98,9 +98,9 @@ void describe('GPU ledger rules', () => {
     // Once the VM runs, after-start drops the process from the claim; libvirt decides from then on.
     assert.deepEqual(confirmGpus(doc, cloud), [])
     assert.deepEqual(confirmGpus(doc, hpc), [GPU])
-    assert.equal(doc.gpu_allocations[GPU].starting_pid, undefined)
+    assert.equal(doc.gpu_allocations[GPU]?.starting_pid, undefined)
     await claimGpus(doc, cloud, [GPU], {...options, pid: 222, isAlive: (pid) => alive.has(pid)})
-    assert.equal(doc.gpu_allocations[GPU].cluster, 'lab-cloud')
+    assert.equal(doc.gpu_allocations[GPU]?.cluster, 'lab-cloud')
   })
 
   void it('tells a live process from a finished one', () => {

@@ -1,6 +1,6 @@
 export {clusterKeyPath, ensureClusterKeyPair, loadKeyPair} from './keypair.js'
 export type {SshKeyPair} from './keypair.js'
-export {entriesFor, hostPattern, hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
+export {clusterKnownHostsPath, entriesFor, forgetHostKeys, hostPattern, hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
 export type {KnownHostEntry} from './known-hosts.js'
 export {checkHostKey} from './host-key.js'
 export type {HostKeyCheck} from './host-key.js'

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import ssh2 from 'ssh2'
 import {checkHostKey} from './host-key.js'
-import {hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
+import {clusterKnownHostsPath, forgetHostKeys, hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
 
 const blobOf = (): Buffer => {
   const parsed = ssh2.utils.parseKey(ssh2.utils.generateKeyPairSync('ed25519').public)
@@ -53,6 +53,21 @@ void describe('known_hosts', () => {
       assert.equal(checkHostKey(entries, patterns, recorded).status, 'known')
       assert.equal(checkHostKey(entries, patterns, other).status, 'mismatch')
       assert.equal(checkHostKey(entries, hostPatterns('10.0.0.6'), other).status, 'new')
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  void it('forgets the lines of a re-created VM and keeps the others', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-kh-'))
+    const file = clusterKnownHostsPath(dir, 'hpc')
+    try {
+      assert.equal(file, path.join(dir, 'keys', 'hpc', 'known_hosts'))
+      assert.equal(await forgetHostKeys(file, ['10.0.0.1']), 0)
+      await recordHostKey(file, hostPatterns('10.0.0.1', 22, 'hpc-controller'), 'ssh-ed25519', 'AAAA1')
+      await recordHostKey(file, hostPatterns('10.0.0.2', 22, 'hpc-compute-01'), 'ssh-ed25519', 'AAAA2')
+      assert.equal(await forgetHostKeys(file, hostPatterns('10.0.0.1', 22, 'hpc-controller')), 1)
+      assert.equal(await readFile(file, 'utf8'), '10.0.0.2,hpc-compute-01 ssh-ed25519 AAAA2\n')
     } finally {
       await rm(dir, {recursive: true, force: true})
     }

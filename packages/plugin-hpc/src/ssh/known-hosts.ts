@@ -4,14 +4,20 @@
  * Lines are written in OpenSSH's plain format: `<host>[,<alias>] <key type> <base64 key blob>`,
  * where `<host>` is `[host]:port` for ports other than 22 (as ssh itself writes them).
  */
-import {appendFile, mkdir, readFile} from 'node:fs/promises'
+import {appendFile, mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {assertClusterName} from '../naming/index.js'
 
 export interface KnownHostEntry {
   hosts: string[]
   type: string
   /** The key blob, base64 as in the file. */
   key: string
+}
+
+/** The per-cluster known_hosts file, next to the cluster's generated key pair. */
+export function clusterKnownHostsPath(outputDir: string, clusterName: string): string {
+  return path.join(outputDir, 'keys', assertClusterName(clusterName), 'known_hosts')
 }
 
 /** The host column ssh uses for `host` at `port`. */
@@ -63,6 +69,18 @@ export function keyTypeOfBlob(blob: Buffer): string {
 
 const queues = new Map<string, Promise<unknown>>()
 
+/** Runs `job` after every earlier job on the same file (in this process) has finished. */
+async function serialized<T>(file: string, job: () => Promise<T>): Promise<T> {
+  const previous = queues.get(file) ?? Promise.resolve()
+  const next = previous.catch(() => undefined).then(job)
+  queues.set(file, next)
+  try {
+    return await next
+  } finally {
+    if (queues.get(file) === next) queues.delete(file)
+  }
+}
+
 /**
  * Records a host key for these patterns unless it is recorded already. The file is appended with a
  * single write (O_APPEND), so concurrent writers never interleave partial lines, and calls inside
@@ -71,8 +89,7 @@ const queues = new Map<string, Promise<unknown>>()
  */
 export async function recordHostKey(file: string, patterns: readonly string[], type: string, key: string): Promise<boolean> {
   const resolved = path.resolve(file)
-  const previous = queues.get(resolved) ?? Promise.resolve()
-  const next = previous.catch(() => undefined).then(async () => {
+  return serialized(resolved, async () => {
     const existing = entriesFor(await readKnownHosts(resolved), patterns).filter((e) => e.type === type && e.key === key)
     const missing = patterns.filter((p) => !existing.some((e) => e.hosts.includes(p)))
     if (missing.length === 0) return false
@@ -80,10 +97,29 @@ export async function recordHostKey(file: string, patterns: readonly string[], t
     await appendFile(resolved, `${missing.join(',')} ${type} ${key}\n`, {mode: 0o644})
     return true
   })
-  queues.set(resolved, next)
-  try {
-    return await next
-  } finally {
-    if (queues.get(resolved) === next) queues.delete(resolved)
-  }
+}
+
+/**
+ * Removes every line that names one of these patterns (a VM that was destroyed or re-created gets
+ * new host keys). The file is rewritten through a temporary file and a rename. Returns the number
+ * of lines removed.
+ */
+export async function forgetHostKeys(file: string, patterns: readonly string[]): Promise<number> {
+  const resolved = path.resolve(file)
+  return serialized(resolved, async () => {
+    let text: string
+    try {
+      text = await readFile(resolved, 'utf8')
+    } catch (error) {
+      if ((error as {code?: unknown}).code === 'ENOENT') return 0
+      throw error
+    }
+    const lines = text.split('\n').filter((l) => l !== '')
+    const kept = lines.filter((l) => parseKnownHosts(l).every((e) => !e.hosts.some((h) => patterns.includes(h))))
+    if (kept.length === lines.length) return 0
+    const tmp = `${resolved}.${process.pid}.tmp`
+    await writeFile(tmp, kept.map((l) => `${l}\n`).join(''), {mode: 0o644})
+    await rename(tmp, resolved)
+    return lines.length - kept.length
+  })
 }

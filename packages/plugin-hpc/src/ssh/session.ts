@@ -2,7 +2,8 @@
  * One SSH connection with the cluster key: host key checked against (and on first contact recorded
  * in) the per-cluster known_hosts, bounded in time, cancelled by an AbortSignal, always closed.
  * Transient failures are SshAttemptError (a short code such as ECONNREFUSED, ETIMEDOUT,
- * AUTH_FAILED); host key problems are AiHowErrors and are final.
+ * AUTH_FAILED); host key problems are AiHowErrors and are final. A host key seen for the first
+ * time is written to known_hosts only once the login with the cluster key has succeeded.
  */
 import ssh2 from 'ssh2'
 import type {Client} from 'ssh2'
@@ -83,15 +84,19 @@ export async function withSession<T>(target: SshTarget, timeoutMs: number, signa
     client.on('close', () => { finish(new SshAttemptError('ECONNRESET', 'the connection closed before the command finished')) })
     try {
       client.connect({
-      host: target.host,
-      port,
-      username: target.user,
-      privateKey: target.privateKey,
-      readyTimeout: Math.max(1, Math.min(timeoutMs, 20_000)),
-      hostVerifier: (blob: Buffer): boolean => {
-        check = checkHostKey(known, patterns, blob)
-        return check.status === 'known' || (check.status === 'new' && target.acceptNewHostKey !== false)
-      },
+        host: target.host,
+        port,
+        username: target.user,
+        privateKey: target.privateKey,
+        readyTimeout: Math.max(1, Math.min(timeoutMs, 20_000)),
+        hostVerifier: (blob: Buffer): boolean => {
+          try {
+            check = checkHostKey(known, patterns, blob)
+          } catch {
+            return false
+          }
+          return check.status === 'known' || (check.status === 'new' && target.acceptNewHostKey !== false)
+        },
       })
     } catch (error) {
       finish(error)
