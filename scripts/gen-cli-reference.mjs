@@ -15,7 +15,7 @@ const commands = config.commands.filter((c) => !c.hidden).sort((a, b) => a.id.lo
 
 const topicOf = (id) => (id.includes(':') ? id.split(':')[0] : id)
 let out = `${intro.trimEnd()}\n\n## Commands\n\n`
-for (const c of commands) out += `- [\`ai-how ${c.id.replaceAll(':', ' ')}\`](#${`ai-how-${c.id}`.replaceAll(':', '-')})${c.summary ? ` — ${c.summary}` : ''}\n`
+for (const c of commands) out += `- [\`ai-how ${c.id.replaceAll(':', ' ')}\`](#${`ai-how-${c.id}`.replaceAll(':', '-')})${c.summary ? ` — ${c.summary.replaceAll('<%= config.bin %>', config.bin)}` : ''}\n`
 let lastTopic = ''
 for (const c of commands) {
   const topic = topicOf(c.id)

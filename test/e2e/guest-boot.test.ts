@@ -50,13 +50,14 @@ void describe('e2e infrastructure: a cached Debian guest in the namespaced libvi
   void it('boots under TCG and answers SSH with the test key at its reserved IP once cloud-init is done', async (t) => {
     assert.ok(host && guest)
     const start = performance.now()
-    const res = await sshRun(host, target, 'cloud-init status --wait >/dev/null; hostname; ip -4 -o addr show scope global', 420_000)
+    const command = 'cloud-init status --wait >/dev/null || { cloud-init status --long; exit 1; }; hostname; ip -4 -o addr show scope global'
+    const res = await sshRun(host, target, command, 420_000)
     if (!res.connected) {
       const consoleLog = await readFile(guest.consoleLog, 'utf8').catch(() => '(no console log)')
       assert.fail(`no SSH after ${res.attempts} attempts (${res.lastError}); console tail:\n${consoleLog.slice(-3000)}`)
     }
     t.diagnostic(`boot to SSH + cloud-init done: ${seconds(start)} s (${res.attempts} attempts)`)
-    assert.equal(res.exitCode, 0, res.stderr)
+    assert.equal(res.exitCode, 0, `cloud-init did not finish cleanly:\n${res.stdout}${res.stderr}`)
     const [hostname, addr] = res.stdout.split('\n')
     assert.equal(hostname, guest.name)
     assert.match(addr ?? '', new RegExp(`inet ${guest.ip.replaceAll('.', '\\.')}/24 `))

@@ -5,7 +5,7 @@ import path from 'node:path'
 import type {CmdResult} from './exec.js'
 import type {E2eHost} from './host.js'
 import {inNetns} from './netns.js'
-import {aiHowBin, repoRoot} from './paths.js'
+import {aiHowBin} from './paths.js'
 
 /** Isolated folders for one ai-how invocation (or a series that shares state). */
 export interface AiHowDirs {
@@ -27,6 +27,7 @@ export interface RunAiHowOptions {
   dirs: AiHowDirs
   /** Extra environment (wins over the defaults below). */
   env?: Record<string, string>
+  /** Working folder (default dirs.root, so that nothing lands in the repository). */
   cwd?: string
   timeoutMs?: number
 }
@@ -48,7 +49,7 @@ export async function runAiHow(host: E2eHost, args: readonly string[], options: 
   }
   return inNetns(host, process.execPath, [aiHowBin, ...args], {
     env,
-    cwd: options.cwd ?? repoRoot,
+    cwd: options.cwd ?? options.dirs.root,
     timeoutMs: options.timeoutMs ?? 20 * 60_000,
     reject: false,
   })

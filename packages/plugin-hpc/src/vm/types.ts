@@ -1,0 +1,81 @@
+/**
+ * What the VM base layer needs to build and manage one cluster, independent of the cluster kind:
+ * the kind-neutral ClusterDescription plus the choices a kind derives from its config section
+ * (images, pool folder, CPU and boot options, SSH access) and the injected collaborators.
+ */
+import type {ClusterContributions, ClusterDescription, Logger, NodeDescription} from '@ai-how/core'
+import type {Hypervisor} from '../hypervisor/types.js'
+import type {CpuOptions} from '../render/cpu-view.js'
+import type {LibvirtRenderer} from '../render/renderer.js'
+import type {SeedView} from '../cloud-init/view.js'
+import type {WaitForAllOptions} from '../ssh/wait-all.js'
+import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
+
+/** Per-node VM choices that the ClusterDescription does not carry. */
+export interface NodeVmOptions {
+  /** Direct kernel boot (kernel, initrd and cmdline on the libvirt host). */
+  kernel?: {path: string; initrd?: string; cmdline?: string}
+  /** virtio-fs shares: host folder and mount tag. */
+  filesystems?: {hostPath: string; tag: string}[]
+  machine?: 'pc' | 'q35'
+}
+
+export interface VmSshSpec {
+  /** Login user that cloud-init creates with the cluster key. */
+  user: string
+  /** A configured private key; absent: ai-how's generated per-cluster key pair. */
+  privateKeyPath?: string
+  knownHostsFile: string
+}
+
+export interface VmClusterSpec {
+  cluster: ClusterDescription
+  /** State entry key, e.g. hpc_cluster. */
+  stateKey: string
+  statePath: string
+  outputDir: string
+  configFile: string
+  /** Image of every node that names none of its own (absolute path). */
+  baseImagePath: string
+  /** Folder of the cluster's dir pool on the libvirt host. */
+  poolPath: string
+  consoleLogDir: string
+  /** CPU model, features and KVM (`kvm`) vs software emulation (`qemu` domain type). */
+  cpu: CpuOptions
+  hugepageSize?: '2M' | '1G'
+  memfd?: boolean
+  dhcp?: {start?: string; end?: string; dnsServers?: string[]}
+  nodeOptions(node: NodeDescription): NodeVmOptions
+  ssh: VmSshSpec
+  /** Nodes created at the same time (default 4). */
+  concurrency: number
+  /** How long each started node gets to answer SSH. */
+  sshTimeoutMs: number
+}
+
+/** Writes a NoCloud seed ISO for `view` to `file`. */
+export type SeedBuilder = (view: SeedView, file: string) => Promise<void>
+
+export type SshWaiter = (nodes: readonly WaitForSshOptions[], options: WaitForAllOptions) => Promise<SshReady[]>
+
+export interface ClusterManagerDeps {
+  hypervisor: Hypervisor
+  renderer: LibvirtRenderer
+  contributions: ClusterContributions
+  log: Logger
+  /** Default: buildSeedIso with the first ISO tool on PATH. */
+  seedBuilder?: SeedBuilder
+  /** Default: ssh/waitForAll. */
+  waitForSsh?: SshWaiter
+  now?: () => Date
+}
+
+/** How a run shows progress and what it does on failure. */
+export interface RunSettings {
+  json: boolean
+  keepOnFailure: boolean
+  signal?: AbortSignal
+  tty?: boolean
+  /** Turn SIGINT into a rollback (default true; tests turn it off). */
+  handleSigint?: boolean
+}
