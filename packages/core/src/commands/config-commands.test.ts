@@ -58,6 +58,7 @@ clusters:
   hpc:
     name: hpc-t
     libvirt_uri: test:///default
+    hardware: {acceleration: {enable_kvm: false}}
     base_image_path: images/base.qcow2
     network: {subnet: 192.168.150.0/24, bridge: virbr150}
     controller: {cpu_cores: 1, memory_gb: 1, disk_gb: 10, ip_address: 192.168.150.10}
