@@ -46,7 +46,28 @@ export interface Provisioner {
   stop(ctx: ClusterContext): Promise<unknown>
   status(ctx: ClusterContext): Promise<unknown>
   destroy(ctx: ClusterContext): Promise<unknown>
-  plan?(ctx: ClusterContext): Promise<unknown>
+  /** What `start` would create, keep or change, compared with the live objects (ctx.options.showXml adds rendered XML). */
+  plan?(ctx: ClusterContext): Promise<PlanReport>
+}
+
+export type PlanAction = 'create' | 'keep' | 'change' | 'conflict'
+
+/** One object `start` would touch: a network, pool, volume, domain, or a kind's own object type. */
+export interface PlanItem {
+  object: string
+  name: string
+  action: PlanAction
+  /** Why this action (e.g. 'absent', 'owned by this cluster, unchanged', 'DHCP hosts differ', 'exists, not ai-how\'s'). */
+  reason: string
+  details: Record<string, unknown>
+  xml?: string
+}
+
+export interface PlanReport {
+  kind: string
+  cluster: string
+  libvirtUri: string
+  items: PlanItem[]
 }
 
 export interface InventoryGenerator {

@@ -1,0 +1,72 @@
+/**
+ * Waits until the started nodes answer SSH with the cluster key at their address: the configured
+ * IP, or for a DHCP node the live one (polled from leases, agent, ARP in a bounded number of virsh
+ * processes). Every node has its own deadline; the known_hosts of the cluster records their keys.
+ */
+import {setTimeout as sleep} from 'node:timers/promises'
+import {AiHowError} from '@ai-how/core'
+import type {NodeDescription} from '@ai-how/core'
+import type {Hypervisor} from '../hypervisor/types.js'
+import {macForVm, networkName} from '../naming/index.js'
+import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
+import {consoleLogPath} from './paths.js'
+import type {SshWaiter} from './types.js'
+
+export interface SshReadyParams {
+  hv: Hypervisor
+  cluster: string
+  nodes: readonly NodeDescription[]
+  user: string
+  privateKey: string
+  knownHostsFile: string
+  deadlineMs: number
+  consoleLogDir: string
+  waiter: SshWaiter
+  signal: AbortSignal
+  progress: (line: string) => void
+}
+
+/** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
+async function discoverAddresses(p: SshReadyParams, nodes: readonly NodeDescription[], deadline: number): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  const network = networkName(p.cluster)
+  while (found.size < nodes.length) {
+    const missing = nodes.filter((n) => !found.has(n.vmName))
+    const live = await p.hv.domainAddresses(missing.map((n) => ({domain: n.vmName, mac: macForVm(n.vmName), network})))
+    for (const [name, address] of live) found.set(name, address.ip)
+    if (found.size === nodes.length) break
+    if (Date.now() >= deadline) {
+      const names = nodes.filter((n) => !found.has(n.vmName)).map((n) => n.vmName)
+      throw new AiHowError(`no IP address was seen for ${names.join(', ')} within ${Math.round(p.deadlineMs / 1000)} s`, {
+        code: 'SSH_NO_ADDRESS',
+        actions: [`Check the leases with virsh net-dhcp-leases ${network}, and the console logs (${consoleLogPath(names[0] ?? '', p.consoleLogDir)}).`],
+      })
+    }
+    p.progress(`waiting for the address of ${missing.length} DHCP node(s)`)
+    await sleep(3000, undefined, {signal: p.signal})
+  }
+  return found
+}
+
+export async function waitForNodesSsh(p: SshReadyParams): Promise<SshReady[]> {
+  const start = Date.now()
+  const dhcp = p.nodes.filter((n) => n.ip === undefined)
+  const addresses = await discoverAddresses(p, dhcp, start + p.deadlineMs)
+  const targets: WaitForSshOptions[] = p.nodes.map((node) => ({
+    host: node.ip ?? addresses.get(node.vmName) ?? '',
+    hostAlias: node.vmName,
+    user: p.user,
+    privateKey: p.privateKey,
+    knownHostsFile: p.knownHostsFile,
+    deadlineMs: Math.max(1000, p.deadlineMs - (Date.now() - start)),
+    waitForCloudInit: true,
+    hints: {consoleLogPath: consoleLogPath(node.vmName, p.consoleLogDir), networkName: networkName(p.cluster), domainName: node.vmName},
+    log: p.progress,
+  }))
+  let ready = 0
+  const results = await p.waiter(targets.map((t) => ({...t, log: (line: string) => {
+    if (line.includes('ready after')) ready += 1
+    p.progress(`${ready}/${targets.length} ready; ${line}`)
+  }})), {concurrency: Math.max(1, targets.length), signal: p.signal})
+  return results
+}
