@@ -39,6 +39,8 @@ export interface ClusterContributions {
   forNode(node: NodeDescription): Promise<NodeContribution[]>
   /** Runs the node lifecycle hooks of every plugin; a before-start hook may throw to refuse the start. */
   lifecycle(phase: NodeLifecyclePhase, node: NodeDescription, libvirtUri: string): Promise<void>
+  /** Every plugin's host prerequisites for this cluster (tools, libvirt, /dev/kvm, passthrough readiness of its devices). */
+  hostChecks(): Promise<HostCheckResult[]>
 }
 
 export interface Provisioner {
