@@ -3,6 +3,9 @@
  * `LC_ALL=C` so messages are parseable, and a timeout. Injectable, so tests can count processes
  * or record calls while still running the real binary.
  */
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import {execa} from 'execa'
 
 export interface ExecRequest {
@@ -26,8 +29,25 @@ export interface ExecResult {
 
 export type ExecFn = (request: ExecRequest) => Promise<ExecResult>
 
+/**
+ * Node gives a child's stdin as a UNIX socket, which `/dev/stdin` cannot open (ENXIO): virsh's
+ * `define /dev/stdin` then fails. So the input goes into a private temp file whose path replaces
+ * `/dev/stdin` in the arguments; the file is removed afterwards.
+ */
+async function withInputFile(request: ExecRequest & {input: string}): Promise<ExecResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-virsh-'))
+  try {
+    const file = path.join(dir, 'input.xml')
+    await writeFile(file, request.input, {mode: 0o600})
+    return await execaExec({file: request.file, timeoutMs: request.timeoutMs, args: request.args.map((a) => (a === '/dev/stdin' ? file : a))})
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+}
+
 /** The default ExecFn: execa without rejecting, so every failure is mapped in one place. */
 export const execaExec: ExecFn = async (request) => {
+  if (request.input !== undefined && request.args.includes('/dev/stdin')) return withInputFile({...request, input: request.input})
   const result = await execa(request.file, [...request.args], {
     env: {LC_ALL: 'C'},
     timeout: request.timeoutMs,

@@ -2,6 +2,9 @@
 import type {ClusterKindRegistration} from '@ai-how/core'
 import {HPC_KIND, checkHpc, describeHpc} from './hpc-describe.js'
 import {hpcClusterSchema} from './schema/hpc.js'
+import {hpcDeployer} from '../hpc/deployer.js'
+import {hpcInventoryGenerator} from '../hpc/inventory-generator.js'
+import {hpcProvisioner} from '../hpc/provisioner.js'
 
 export const hpcClusterKind: ClusterKindRegistration = {
   key: HPC_KIND,
@@ -10,4 +13,7 @@ export const hpcClusterKind: ClusterKindRegistration = {
   schema: hpcClusterSchema,
   describe: describeHpc,
   check: checkHpc,
+  provisioner: hpcProvisioner,
+  inventoryGenerator: hpcInventoryGenerator,
+  deployer: hpcDeployer,
 }

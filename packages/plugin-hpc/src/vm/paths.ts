@@ -1,6 +1,7 @@
 /**
  * Where ai-how keeps the files of a VM cluster: on the libvirt host (the pool folder, the serial
- * console logs) and under the output folder next to the state file (known_hosts, inventory, logs).
+ * console logs) and under the output folder next to the state file (inventory, logs; keys and
+ * known_hosts: see ssh/).
  */
 import path from 'node:path'
 import {assertClusterName} from '../naming/index.js'
@@ -22,11 +23,6 @@ export function consoleLogPath(vmName: string, dir: string = DEFAULT_CONSOLE_LOG
 /** Generated files of one cluster: `<output>/<cluster>/` (inventory.ini, ...). */
 export function clusterOutputDir(outputDir: string, cluster: string): string {
   return path.join(outputDir, assertClusterName(cluster))
-}
-
-/** The per-cluster known_hosts that ai-how fills while it waits for SSH and Ansible then trusts. */
-export function knownHostsPath(outputDir: string, cluster: string): string {
-  return path.join(outputDir, 'keys', assertClusterName(cluster), 'known_hosts')
 }
 
 export function inventoryPath(outputDir: string, cluster: string): string {

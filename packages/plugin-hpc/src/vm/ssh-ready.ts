@@ -48,7 +48,11 @@ async function discoverAddresses(p: SshReadyParams, nodes: readonly NodeDescript
   return found
 }
 
-export async function waitForNodesSsh(p: SshReadyParams): Promise<SshReady[]> {
+export interface NodeReady extends SshReady {
+  name: string
+}
+
+export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
   const start = Date.now()
   const dhcp = p.nodes.filter((n) => n.ip === undefined)
   const addresses = await discoverAddresses(p, dhcp, start + p.deadlineMs)
@@ -68,5 +72,6 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<SshReady[]> {
     if (line.includes('ready after')) ready += 1
     p.progress(`${ready}/${targets.length} ready; ${line}`)
   }})), {concurrency: Math.max(1, targets.length), signal: p.signal})
-  return results
+  // Every node succeeded (a failure throws), so the results are in the order of the targets.
+  return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host}))
 }

@@ -8,23 +8,23 @@ import {randomUUID} from 'node:crypto'
 import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type {Step, Undo} from '@ai-how/core'
+import {HostError} from '@ai-how/core'
+import type {HostCheckResult, Step, Undo} from '@ai-how/core'
 import {buildSeedIso, findIsoTool} from '../cloud-init/iso.js'
 import {seedView} from '../cloud-init/view.js'
 import {macForVm, networkName, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
-import {hostPatterns} from '../ssh/known-hosts.js'
+import {forgetHostKeys, hostPatterns} from '../ssh/known-hosts.js'
 import {ensureClusterKeyPair, loadKeyPair} from '../ssh/keypair.js'
 import type {SshKeyPair} from '../ssh/keypair.js'
-import type {SshReady} from '../ssh/wait.js'
 import {waitForAll} from '../ssh/wait-all.js'
 import {baseVolumeFor, checkNodeFiles, nodeImage} from './images.js'
-import {forgetHostKeys} from './known-hosts-cleanup.js'
 import type {NodePlan} from './live.js'
 import {clusterOwner} from './live.js'
 import type {EnsureOutcome} from './network-manager.js'
 import {NetworkManager} from './network-manager.js'
 import {consoleLogPath} from './paths.js'
 import {waitForNodesSsh} from './ssh-ready.js'
+import type {NodeReady} from './ssh-ready.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
 import {VmManager} from './vm-manager.js'
 import {VolumeManager} from './volume-manager.js'
@@ -40,12 +40,22 @@ export interface StartRecord {
   /** Node keys whose domain this run created / started. */
   created: string[]
   started: string[]
-  ready: SshReady[]
+  ready: NodeReady[]
   changes: string[]
+  /** Summaries that plugins contributed (GPU names), by node key. */
+  gpus: Map<string, string>
 }
 
 export function newStartRecord(plan: NodePlan[]): StartRecord {
-  return {plan, baseVolumes: new Map(), created: [], started: [], ready: [], changes: []}
+  return {plan, baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], gpus: new Map()}
+}
+
+export function hostNotReady(failed: readonly HostCheckResult[]): HostError {
+  return new HostError(`this host is not ready for the cluster:\n  ${failed.map((c) => c.message).join('\n  ')}`, {
+    code: 'HOST_NOT_READY',
+    actions: [...failed.flatMap((c) => c.fix), 'Nothing was created. `ai-how doctor` lists every prerequisite.'],
+    details: {failed},
+  })
 }
 
 export class StartSteps {
@@ -70,11 +80,16 @@ export class StartSteps {
     return record.plan.filter((p) => p.action === 'create')
   }
 
-  /** Checks files and tools, loads (or generates) the cluster key pair. Creates no libvirt object. */
-  prepare(record: StartRecord): Step {
+  /**
+   * Checks the host (every plugin's host checks, except those listed as optional), the files of the
+   * VMs to create and the ISO tool; loads (or generates) the cluster key pair. Creates no libvirt object.
+   */
+  prepare(record: StartRecord, optionalChecks: readonly string[] = []): Step {
     return {
-      title: 'Check images, tools and the SSH key',
+      title: 'Check the host, images, tools and the SSH key',
       run: async (ctx) => {
+        const failed = (await this.deps.contributions.hostChecks()).filter((c) => !c.ok && !optionalChecks.includes(c.id))
+        if (failed.length > 0) throw hostNotReady(failed)
         const creating = this.toCreate(record).map((p) => p.node)
         await checkNodeFiles(creating, this.spec.baseImagePath, (n) => this.spec.nodeOptions(n), this.deps.hypervisor.uri)
         if (creating.length > 0 && this.deps.seedBuilder === undefined) await findIsoTool()
@@ -185,7 +200,7 @@ export class StartSteps {
       {
         title: 'define the domain',
         run: async () => {
-          const xml = await this.vms.render(this.spec.cluster, node, {
+          const {xml, summary} = await this.vms.render(this.spec.cluster, node, {
             ...this.spec.cpu,
             ...this.spec.nodeOptions(node),
             ...(this.spec.hugepageSize === undefined ? {} : {hugepageSize: this.spec.hugepageSize}),
@@ -200,6 +215,7 @@ export class StartSteps {
           })
           const undo = await this.vms.define(node.vmName, xml)
           record.created.push(node.key)
+          if (summary !== undefined) record.gpus.set(node.key, summary)
           return undo
         },
       },

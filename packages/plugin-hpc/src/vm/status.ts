@@ -5,7 +5,7 @@
  */
 import type {ClusterStateEntry} from '@ai-how/core'
 import {sameOwner} from '../hypervisor/ownership.js'
-import type {Hypervisor} from '../hypervisor/types.js'
+import type {DomainAddress, Hypervisor} from '../hypervisor/types.js'
 import {macForVm, networkName, poolName} from '../naming/index.js'
 import {findDrift} from './drift.js'
 import {clusterOwner, readLive} from './live.js'
@@ -29,7 +29,7 @@ export async function clusterStatus(hv: Hypervisor, spec: VmClusterSpec, entry: 
     const d = live.domains.get(n.vmName)
     return d !== undefined && sameOwner(d.owner, owner) && isActiveState(d.state)
   })
-  const addresses = running.length === 0 ? new Map() : await hv.domainAddresses(running.map((n) => ({domain: n.vmName, mac: macForVm(n.vmName), network: networkName(cluster.name)})))
+  const addresses = running.length === 0 ? new Map<string, DomainAddress>() : await hv.domainAddresses(running.map((n) => ({domain: n.vmName, mac: macForVm(n.vmName), network: networkName(cluster.name)})))
   const liveIps = new Map([...addresses].map(([name, a]) => [name, a.ip]))
   const nodes: NodeStatus[] = cluster.nodes.map((node) => {
     const domain = live.domains.get(node.vmName)

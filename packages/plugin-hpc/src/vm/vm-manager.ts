@@ -21,10 +21,12 @@ export class VmManager {
     private readonly log: Logger,
   ) {}
 
-  /** The node's domain XML, with the devices and graphics rule other plugins contribute. */
-  async render(cluster: ClusterDescription, node: NodeDescription, options: Omit<DomainViewOptions, 'contributions'>): Promise<string> {
+  /** The node's domain XML, with the devices and graphics rule other plugins contribute (and their summary, e.g. the GPU's name). */
+  async render(cluster: ClusterDescription, node: NodeDescription, options: Omit<DomainViewOptions, 'contributions'>): Promise<{xml: string; summary?: string}> {
     const contributions = await this.contributions.forNode(node)
-    return this.renderer.domain(buildDomainView(cluster, node, {...options, contributions}))
+    const xml = this.renderer.domain(buildDomainView(cluster, node, {...options, contributions}))
+    const summaries = contributions.flatMap((c) => (c.summary === undefined ? [] : [c.summary]))
+    return summaries.length === 0 ? {xml} : {xml, summary: summaries.join('; ')}
   }
 
   async define(name: string, xml: string): Promise<Undo> {

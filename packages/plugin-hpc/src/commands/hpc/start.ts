@@ -1,0 +1,35 @@
+import {AiHowCommand, ClusterCommand} from '@ai-how/core'
+import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag} from '../../hpc/flags.js'
+import {startSummary} from '../../hpc/summaries.js'
+import type {StartResult} from '../../vm/results.js'
+
+export default class HpcStart extends ClusterCommand {
+  static override summary = 'Create or boot the hpc cluster of CONFIG, wait until every VM answers SSH, and deploy it.'
+
+  static override description = `Validates CONFIG (nothing is touched when it is invalid), then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain; boots the VMs and waits until each answers SSH with the cluster key (host keys go to the cluster's known_hosts). Then writes the Ansible inventory to <output>/<cluster>/inventory.ini and runs deploy.playbook with ansible-playbook (log in <output>/logs/).
+
+Existing VMs are kept: on a running cluster start checks and reports; on a stopped one it boots the same VMs again. On failure or Ctrl+C, what this run created is removed (newest first) unless --keep-on-failure; objects that existed before are never touched, and the state file says what exists.`
+
+  static override examples = [
+    '<%= config.bin %> hpc start examples/hpc-small.yaml',
+    '<%= config.bin %> hpc start cluster.yaml --skip-deploy --ssh-timeout 900',
+    '<%= config.bin %> hpc start cluster.yaml --json | jq .created',
+  ]
+
+  static override args = {...ClusterCommand.args}
+
+  static override flags = {
+    state: AiHowCommand.stateFlag,
+    'keep-on-failure': keepOnFailureFlag,
+    'skip-deploy': skipDeployFlag,
+    'ssh-timeout': sshTimeoutFlag,
+  }
+
+  async run(): Promise<StartResult> {
+    const {args, flags} = await this.parse(HpcStart)
+    const {impl, ctx} = await this.extension('hpc', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
+    const result = (await impl.start(ctx)) as StartResult
+    if (!this.jsonEnabled()) this.logToStderr(startSummary(result))
+    return result
+  }
+}

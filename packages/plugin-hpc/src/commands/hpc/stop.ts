@@ -1,0 +1,27 @@
+import {AiHowCommand, ClusterCommand} from '@ai-how/core'
+import {stopTimeoutFlag} from '../../hpc/flags.js'
+import {stopSummary} from '../../hpc/summaries.js'
+import type {StopResult} from '../../vm/results.js'
+
+export default class HpcStop extends ClusterCommand {
+  static override summary = 'Shut down every VM of the hpc cluster of CONFIG.'
+
+  static override description = `Sends an ACPI shutdown request to all running VMs of the cluster at once and powers off those still running after --timeout seconds; GPUs they held are released. The VMs, disks and network stay: \`hpc start\` boots the same VMs again. The state entry says stopped.`
+
+  static override examples = ['<%= config.bin %> hpc stop examples/hpc-small.yaml', '<%= config.bin %> hpc stop cluster.yaml --timeout 30']
+
+  static override args = {...ClusterCommand.args}
+
+  static override flags = {
+    state: AiHowCommand.stateFlag,
+    timeout: stopTimeoutFlag,
+  }
+
+  async run(): Promise<StopResult> {
+    const {args, flags} = await this.parse(HpcStop)
+    const {impl, ctx} = await this.extension('hpc', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
+    const result = (await impl.stop(ctx)) as StopResult
+    if (!this.jsonEnabled()) this.logToStderr(stopSummary(result))
+    return result
+  }
+}

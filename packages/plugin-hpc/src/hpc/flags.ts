@@ -1,0 +1,32 @@
+/** Flags of the `ai-how hpc ...` commands (kept out of commands/, where every file is a command). */
+import {Flags} from '@oclif/core'
+import {DEFAULT_SSH_TIMEOUT_S} from '../vm/spec-from-config.js'
+import {DEFAULT_STOP_TIMEOUT_S} from './provisioner.js'
+
+export const keepOnFailureFlag = Flags.boolean({
+  description: 'on failure, keep what this run created (and list it) instead of removing it',
+  default: false,
+})
+
+export const skipDeployFlag = Flags.boolean({
+  description: 'create and boot the VMs and write the inventory, but do not run the deploy playbook',
+  default: false,
+})
+
+export const sshTimeoutFlag = Flags.integer({
+  description: 'seconds each started VM gets to answer SSH (software-emulated guests need about a minute)',
+  default: DEFAULT_SSH_TIMEOUT_S,
+  min: 1,
+})
+
+export const stopTimeoutFlag = Flags.integer({
+  description: 'seconds a VM gets to shut down after the ACPI request before it is powered off',
+  default: DEFAULT_STOP_TIMEOUT_S,
+  min: 0,
+})
+
+export const forceFlag = Flags.boolean({
+  char: 'f',
+  description: 'do not ask for confirmation (required when not in a terminal)',
+  default: false,
+})

@@ -1,0 +1,122 @@
+/**
+ * The hpc cluster manager: the VM base lifecycle plus, once the VMs answer SSH, the Ansible
+ * inventory in `<output>/<cluster>/inventory.ini` and the deploy playbook (unless --skip-deploy, or
+ * nothing was created and the last deploy succeeded).
+ */
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {toIni} from '@ai-how/core'
+import type {ClusterStateEntry, Step, Undo} from '@ai-how/core'
+import {buildHpcInventory} from '../inventory/hpc-inventory.js'
+import type {LiveNode} from '../inventory/hpc-inventory.js'
+import type {HpcClusterConfig} from '../kind/types.js'
+import {ClusterManager} from '../vm/cluster-manager.js'
+import {inventoryPath} from '../vm/paths.js'
+import type {StartRecord} from '../vm/start-steps.js'
+import type {ClusterManagerDeps, VmClusterSpec} from '../vm/types.js'
+import {inventoryAccess} from './access.js'
+import {deployFailedError, deployHpc} from './deployer.js'
+import type {HpcDeployResult} from './deployer.js'
+
+export interface HpcOptions {
+  section: HpcClusterConfig
+  skipDeploy: boolean
+}
+
+interface DeployRecord {
+  state: 'ran' | 'skipped'
+  reason?: string
+  result?: HpcDeployResult
+}
+
+async function readOrUndefined(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+export class HpcClusterManager extends ClusterManager {
+  private readonly deploys = new WeakMap<StartRecord, DeployRecord>()
+
+  constructor(spec: VmClusterSpec, deps: ClusterManagerDeps, private readonly hpc: HpcOptions) {
+    super(spec, deps)
+  }
+
+  private get inventoryFile(): string {
+    return inventoryPath(this.spec.outputDir, this.name)
+  }
+
+  /** Writes the inventory of the running nodes; the undo puts the previous file back (or removes it). */
+  private async writeInventory(record: StartRecord): Promise<Undo> {
+    const live = new Map<string, LiveNode>(record.plan.map((p) => [p.node.vmName, {running: p.running, ip: record.ready.find((r) => r.name === p.node.vmName)?.host}]))
+    const text = toIni(buildHpcInventory(this.spec.cluster, this.hpc.section, inventoryAccess(this.spec), live))
+    const file = this.inventoryFile
+    const before = await readOrUndefined(file)
+    await mkdir(path.dirname(file), {recursive: true})
+    await writeFile(file, text)
+    return {title: `inventory ${file}`, run: async () => (before === undefined ? rm(file, {force: true}) : writeFile(file, before))}
+  }
+
+  private deployDecision(record: StartRecord, previous: ClusterStateEntry | undefined): string | false {
+    if (this.hpc.section.deploy?.playbook === undefined) return 'no deploy.playbook in the config'
+    if (this.hpc.skipDeploy) return '--skip-deploy'
+    const last = previous?.deploy as {ok?: unknown; playbook?: unknown} | undefined
+    if (record.created.length === 0 && last?.ok === true && last.playbook === this.hpc.section.deploy.playbook) return 'no VM was created and the last deploy succeeded'
+    return false
+  }
+
+  protected override afterReadySteps(record: StartRecord, previous: ClusterStateEntry | undefined): Step[] {
+    return [
+      {title: `Inventory ${this.inventoryFile}`, run: () => this.writeInventory(record)},
+      {
+        title: 'Deploy',
+        run: async (ctx) => {
+          const skip = this.deployDecision(record, previous)
+          if (skip !== false) {
+            this.deploys.set(record, {state: 'skipped', reason: skip})
+            ctx.setTitle(`Deploy: skipped (${skip})`)
+            return undefined
+          }
+          ctx.setTitle(`Deploy: ansible-playbook ${path.basename(this.hpc.section.deploy?.playbook ?? '')}`)
+          const result = await deployHpc({
+            section: this.hpc.section,
+            outputDir: this.spec.outputDir,
+            inventoryPath: this.inventoryFile,
+            signal: ctx.signal,
+            onLine: (line) => { if (line.trim() !== '') ctx.setOutput(line) },
+            now: this.now(),
+          })
+          this.deploys.set(record, {state: 'ran', result})
+          if (!result.ok) throw deployFailedError(result)
+          ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)
+          return undefined
+        },
+      },
+    ]
+  }
+
+  private deployFields(record: StartRecord, previous: ClusterStateEntry | undefined): unknown {
+    const d = this.deploys.get(record)
+    if (d?.state === 'ran' && d.result) return {ok: d.result.ok, playbook: d.result.playbook ?? null, log_file: d.result.logFile ?? null, at: this.now().toISOString()}
+    return previous?.deploy ?? null
+  }
+
+  /** Ansible is needed only when the deploy playbook runs. */
+  protected override optionalHostChecks(): readonly string[] {
+    return this.hpc.skipDeploy || this.hpc.section.deploy?.playbook === undefined ? ['tool.ansible'] : []
+  }
+
+  protected override entryExtras(record: StartRecord, previous: ClusterStateEntry | undefined): Record<string, unknown> {
+    return {inventory: this.inventoryFile, deploy: this.deployFields(record, previous)}
+  }
+
+  protected override resultExtras(record: StartRecord): Record<string, unknown> {
+    const d = this.deploys.get(record)
+    return {
+      inventory: this.inventoryFile,
+      deploy: d?.state === 'ran' && d.result ? {ran: true, ok: d.result.ok, log_file: d.result.logFile ?? null, summary: d.result.summary} : {ran: false, reason: d?.reason ?? null},
+    }
+  }
+}

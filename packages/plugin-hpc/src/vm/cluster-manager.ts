@@ -1,0 +1,199 @@
+/**
+ * ClusterManager: the lifecycle of a VM cluster of any kind (start, stop, status, destroy) over the
+ * Hypervisor port, driven by a ClusterDescription and a VmClusterSpec. A kind extends it to add its
+ * own steps once the VMs answer SSH (inventory, deploy) and its own fields in the state entry.
+ * Progress and rollback go through core's TaskRunner; the state entry is written once at the end
+ * and says what exists (nothing for objects that were rolled back).
+ */
+import {rm} from 'node:fs/promises'
+import {StateStore, TaskRunner, UsageError} from '@ai-how/core'
+import type {ClusterStateEntry, RunResult, Step} from '@ai-how/core'
+import {networkName, poolName} from '../naming/index.js'
+import {archiveDestroyed} from './archive.js'
+import {destroySteps, findOwned} from './destroy.js'
+import type {DestroyReport} from './destroy.js'
+import {clusterOwner, planNodes, readLive} from './live.js'
+import {isActiveState, shutdownAll} from './power.js'
+import type {DestroyResult, StartResult, StopResult} from './results.js'
+import {newStartRecord, StartSteps} from './start-steps.js'
+import type {StartRecord} from './start-steps.js'
+import {clusterEntry} from './state-entry.js'
+import {clusterStatus} from './status.js'
+import type {ClusterStatus} from './status-types.js'
+import {sameOwner} from '../hypervisor/ownership.js'
+import type {DomainDetails} from '../hypervisor/types.js'
+import type {ClusterManagerDeps, RunSettings, VmClusterSpec} from './types.js'
+
+export class ClusterManager {
+  protected readonly steps: StartSteps
+
+  constructor(
+    readonly spec: VmClusterSpec,
+    readonly deps: ClusterManagerDeps,
+  ) {
+    this.steps = new StartSteps(spec, deps)
+  }
+
+  protected get name(): string {
+    return this.spec.cluster.name
+  }
+
+  protected get kind(): string {
+    return this.spec.cluster.kind
+  }
+
+  protected now(): Date {
+    return this.deps.now?.() ?? new Date()
+  }
+
+  protected store(): StateStore {
+    return new StateStore(this.spec.statePath, {log: this.deps.log})
+  }
+
+  /** Steps of the kind once every running VM answers SSH (e.g. inventory and deploy). */
+  protected afterReadySteps?(record: StartRecord, previous: ClusterStateEntry | undefined): Step[]
+
+  /** Fields of the kind in the state entry after a successful start. */
+  protected entryExtras?(record: StartRecord, previous: ClusterStateEntry | undefined): Record<string, unknown>
+
+  /** Ids of host checks whose failure does not stop this start (e.g. a deploy tool when nothing is deployed). */
+  protected optionalHostChecks?(): readonly string[]
+
+  /** Fields of the kind in the start result. */
+  protected resultExtras?(record: StartRecord): Record<string, unknown>
+
+  private runner(run: RunSettings): TaskRunner {
+    return new TaskRunner({
+      json: run.json,
+      keepOnFailure: run.keepOnFailure,
+      ...(run.signal === undefined ? {} : {signal: run.signal}),
+      ...(run.tty === undefined ? {} : {tty: run.tty}),
+      ...(run.handleSigint === undefined ? {} : {handleSigint: run.handleSigint}),
+    })
+  }
+
+  private async liveDomains(): Promise<Map<string, DomainDetails>> {
+    const owner = clusterOwner(this.spec.cluster)
+    const all = await this.deps.hypervisor.describeDomains(this.spec.cluster.nodes.map((n) => n.vmName))
+    return new Map([...all].filter(([, d]) => sameOwner(d.owner, owner)))
+  }
+
+  async start(run: RunSettings): Promise<StartResult> {
+    const store = this.store()
+    const previous = await store.getEntry(this.spec.stateKey)
+    const live = await readLive(this.deps.hypervisor, this.spec.cluster)
+    const record = newStartRecord(planNodes(this.spec.cluster, live.domains))
+    const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
+    const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
+    if (!result.ok) {
+      await this.recordFailedStart(store, previous, result, record)
+      throw result.error
+    }
+    const domains = await this.liveDomains()
+    const entry = clusterEntry({spec: this.spec, domains, previous, status: 'running', now: this.now(), gpus: record.gpus, extras: this.entryExtras?.(record, previous) ?? {}})
+    await store.setEntry(this.spec.stateKey, entry)
+    const vm = (key: string): string => this.spec.cluster.nodes.find((n) => n.key === key)?.vmName ?? key
+    return {
+      kind: this.kind,
+      name: this.name,
+      status: entry.status,
+      state_file: store.file,
+      network: networkName(this.name),
+      pool: poolName(this.name),
+      created: record.created.map(vm),
+      started: record.started.map(vm),
+      kept: record.plan.filter((p) => p.action === 'keep').map((p) => p.node.vmName),
+      ssh_ready: record.ready.map((r) => ({name: r.name, host: r.host, seconds: Math.round(r.elapsedMs / 100) / 10})),
+      changes: record.changes,
+      ...this.resultExtras?.(record),
+    }
+  }
+
+  /**
+   * After a failed start the state tells the truth: when everything this run made was undone, the
+   * entry stays exactly as it was (or absent); when some of it is left (kept, or an undo failed),
+   * the entry describes what exists now, with status 'failed'.
+   */
+  private async recordFailedStart(store: StateStore, previous: ClusterStateEntry | undefined, result: RunResult, record: StartRecord): Promise<void> {
+    if (result.kept.length === 0) return
+    const domains = await this.liveDomains()
+    const message = result.error instanceof Error ? result.error.message : String(result.error)
+    const entry = clusterEntry({spec: this.spec, domains, previous, status: 'failed', now: this.now(), gpus: record.gpus, extras: {last_error: message, left_behind: result.kept}})
+    await store.setEntry(this.spec.stateKey, entry)
+  }
+
+  async stop(run: RunSettings, timeoutMs: number): Promise<StopResult> {
+    const store = this.store()
+    const previous = await store.getEntry(this.spec.stateKey)
+    const before = await this.liveDomains()
+    const active = [...before.values()].filter((d) => isActiveState(d.state))
+    const report = {graceful: [] as string[], forced: [] as string[]}
+    const uri = this.deps.hypervisor.uri
+    const step: Step = {
+      title: `Shut down ${active.length} VM(s) of ${this.name}`,
+      skip: active.length === 0 ? 'no VM of the cluster runs' : false,
+      run: async (ctx) => {
+        const result = await shutdownAll(this.deps.hypervisor, active.map((d) => d.name), {timeoutMs, signal: ctx.signal, onProgress: (l) => { ctx.setOutput(l) }})
+        report.graceful.push(...result.graceful)
+        report.forced.push(...result.forced)
+        for (const node of this.spec.cluster.nodes.filter((n) => before.has(n.vmName))) await this.deps.contributions.lifecycle('after-stop', node, uri)
+        return undefined
+      },
+    }
+    const result = await this.runner(run).run(`${this.kind} stop ${this.name}`, [step])
+    if (!result.ok) throw result.error
+    const domains = await this.liveDomains()
+    const status = domains.size === 0 ? 'not_created' : [...domains.values()].every((d) => !isActiveState(d.state)) ? 'stopped' : 'partial'
+    if (domains.size > 0 || previous !== undefined) {
+      const extras = previous === undefined ? {} : kindFields(previous)
+      await store.setEntry(this.spec.stateKey, clusterEntry({spec: this.spec, domains, previous, status, now: this.now(), extras}))
+    }
+    return {
+      kind: this.kind,
+      name: this.name,
+      status,
+      stopped: report.graceful,
+      forced: report.forced,
+      already_off: [...before.values()].filter((d) => !isActiveState(d.state)).map((d) => d.name),
+    }
+  }
+
+  /** Read-only: never writes the state file nor touches libvirt objects. */
+  async status(): Promise<ClusterStatus> {
+    const entry = await this.store().getEntry(this.spec.stateKey)
+    return clusterStatus(this.deps.hypervisor, this.spec, entry)
+  }
+
+  /** Removes everything ai-how owns of this cluster. `confirmed` must be true (the command asked, or --force). */
+  async destroy(run: RunSettings, options: {confirmed: boolean; stopTimeoutMs: number}): Promise<DestroyResult> {
+    if (!options.confirmed) {
+      throw new UsageError(`refusing to destroy ${this.kind} cluster ${this.name} without confirmation`, {
+        code: 'DESTROY_NOT_CONFIRMED',
+        actions: ['Run it in a terminal to answer the prompt, or pass --force.'],
+      })
+    }
+    const store = this.store()
+    const previous = await store.getEntry(this.spec.stateKey)
+    const owned = await findOwned(this.deps.hypervisor, this.spec.cluster)
+    const report: DestroyReport = {domains: [], pools: [], networks: [], forced: []}
+    const tools = {deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, network: this.steps.network}
+    const result = await this.runner(run).run(`${this.kind} destroy ${this.name}`, destroySteps(tools, this.spec.cluster, owned, options.stopTimeoutMs, report))
+    if (!result.ok) {
+      if (previous !== undefined) await store.setEntry(this.spec.stateKey, {...previous, status: 'destroy_failed', updated_at: this.now().toISOString()})
+      throw result.error
+    }
+    // The cluster's known_hosts goes with it: re-created VMs have new host keys.
+    await rm(this.spec.ssh.knownHostsFile, {force: true})
+    const nothing = previous === undefined && owned.domains.length + owned.pools.length + owned.networks.length === 0
+    const archive = nothing ? null : await archiveDestroyed(this.spec.outputDir, this.kind, this.name, previous, this.now())
+    if (previous !== undefined) await store.setEntry(this.spec.stateKey, undefined)
+    return {kind: this.kind, name: this.name, ...report, archive, state_entry_removed: previous !== undefined}
+  }
+}
+
+const COMMON_FIELDS = new Set(['name', 'kind', 'config_file', 'status', 'libvirt_uri', 'network', 'pool', 'ssh', 'nodes', 'created_at', 'updated_at', 'last_error', 'left_behind'])
+
+/** The kind's own fields of an entry (inventory, deploy, ...), kept when stop rewrites it. */
+export function kindFields(entry: ClusterStateEntry): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entry).filter(([k]) => !COMMON_FIELDS.has(k)))
+}

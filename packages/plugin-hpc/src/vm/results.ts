@@ -1,0 +1,40 @@
+/** What start, stop and destroy of a VM cluster return (the data of `--json`). */
+
+export interface StartResult {
+  kind: string
+  name: string
+  status: string
+  state_file: string
+  network: string
+  pool: string
+  /** VMs this run created, started (created or booted), and left as they were. */
+  created: string[]
+  started: string[]
+  kept: string[]
+  /** Seconds until each node answered SSH. */
+  ssh_ready: {name: string; host: string; seconds: number}[]
+  changes: string[]
+  [extra: string]: unknown
+}
+
+export interface StopResult {
+  kind: string
+  name: string
+  status: string
+  /** Shut down by ACPI / powered off after the timeout / already off. */
+  stopped: string[]
+  forced: string[]
+  already_off: string[]
+}
+
+export interface DestroyResult {
+  kind: string
+  name: string
+  domains: string[]
+  pools: string[]
+  networks: string[]
+  forced: string[]
+  /** Folder holding the last state entry, logs and generated files; null when there was nothing. */
+  archive: string | null
+  state_entry_removed: boolean
+}

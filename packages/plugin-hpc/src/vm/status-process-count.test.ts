@@ -1,0 +1,65 @@
+/**
+ * `status` on libvirt's test driver (real virsh, in-memory daemon-less driver): a cluster of 3 and
+ * one of 30 defined domains cost the same number of virsh processes, and the report covers them all.
+ */
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+import {countingExec} from '../hypervisor/exec.js'
+import {VirshHypervisor} from '../hypervisor/virsh-hypervisor.js'
+import {AIHOW_NS} from '../hypervisor/ownership.js'
+import {macForVm} from '../naming/index.js'
+import {ClusterManager} from './cluster-manager.js'
+import {fixtureCluster, makeFixture} from './testing/cluster-fixture.js'
+
+const skip = spawnSync('sh', ['-c', 'command -v virsh']).status === 0 ? false : 'virsh is not installed (apt-get install libvirt-clients)'
+
+const uuid = (n: number): string => `7b000000-0000-4000-8000-${String(n).padStart(12, '0')}`
+
+/** A test-driver world holding the domains of cluster "scale" (controller + N-1 computes; every third one shut off), its network and pool. */
+function world(names: readonly string[]): string {
+  const domains = names.map((name, i) => `<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>${name}</name><uuid>${uuid(i + 1)}</uuid>
+  <metadata><aihow:owner xmlns:aihow='${AIHOW_NS}' cluster='scale' kind='hpc' role='compute' node='${name.replace('scale-', '')}'/></metadata>
+  <memory unit='MiB'>1024</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>
+  <devices><interface type='network'><mac address='${macForVm(name)}'/><source network='scale-network'/></interface></devices>
+  ${(i + 1) % 3 === 0 ? '<test:runstate>5</test:runstate>' : ''}</domain>`)
+  const xml = `<node>
+${domains.join('\n')}
+<network><name>scale-network</name><uuid>${uuid(9001)}</uuid><metadata><aihow:owner xmlns:aihow='${AIHOW_NS}' cluster='scale' kind='hpc'/></metadata>
+  <bridge name='br-scale'/><ip address='10.70.0.1' netmask='255.255.255.0'/></network>
+<pool type='dir'><name>scale-pool</name><uuid>${uuid(9002)}</uuid><target><path>/var/lib/libvirt/images/ai-how/scale</path></target>
+  <volume><name>ai-how-owner.hpc.scale</name><capacity>0</capacity></volume></pool>
+</node>`
+  const file = path.join(mkdtempSync(path.join(tmpdir(), `ai-how-status-${names.length}-`)), 'node.xml')
+  writeFileSync(file, xml)
+  return `test://${file}`
+}
+
+async function measure(count: number): Promise<{processes: number; states: string[]; untracked: number; changedIp: number; live: number; other: number}> {
+  const cluster = fixtureCluster('scale', count - 1, '10.70.0')
+  const f = await makeFixture(cluster)
+  const counter = countingExec()
+  const hv = new VirshHypervisor({uri: world(cluster.nodes.map((n) => n.vmName)), exec: counter.exec})
+  const status = await new ClusterManager(f.spec, {...f.deps, hypervisor: hv}).status()
+  const drift = (kind: string): number => status.drift.filter((d) => d.kind === kind).length
+  return {processes: counter.count('virsh'), states: status.nodes.map((n) => n.state), untracked: drift('untracked'), changedIp: drift('changed'), live: status.nodes.filter((n) => n.ip.live !== null).length, other: status.drift.length - drift('untracked') - drift('changed')}
+}
+
+void describe('hpc status cost', {skip}, () => {
+  void it('spawns the same number of virsh processes for 3 and for 30 defined domains', async () => {
+    const three = await measure(3)
+    const thirty = await measure(30)
+    assert.equal(thirty.processes, three.processes)
+    assert.ok(three.processes <= 10, `status took ${three.processes} virsh processes`)
+    assert.deepEqual(three.states, ['running', 'running', 'shutoff'])
+    assert.equal(thirty.states.length, 30)
+    assert.equal(thirty.states.filter((s) => s === 'shutoff').length, 10)
+    // No state entry: every domain is untracked; the test driver's made-up addresses of the running
+    // ones differ from the configured IPs; MAC, vCPUs and memory match (no other drift).
+    assert.deepEqual([three.untracked, three.changedIp, three.live, three.other], [3, 2, 2, 0])
+    assert.deepEqual([thirty.untracked, thirty.changedIp, thirty.live, thirty.other], [30, 20, 20, 0])
+  })
+})
