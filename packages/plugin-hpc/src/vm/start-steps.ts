@@ -4,15 +4,10 @@
  * start; then the SSH wait. Every step returns the undo of exactly what it created, so a failure or
  * Ctrl+C removes this run's objects and nothing else.
  */
-import {randomUUID} from 'node:crypto'
-import {mkdtemp, rm} from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import {HostError} from '@ai-how/core'
-import type {HostCheckResult, Step, Undo} from '@ai-how/core'
-import {buildSeedIso, findIsoTool} from '../cloud-init/iso.js'
-import {seedView} from '../cloud-init/view.js'
-import {macForVm, networkName, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
+import type {HostCheckResult, Step} from '@ai-how/core'
+import {findIsoTool} from '../cloud-init/iso.js'
+import {networkName, poolName} from '../naming/index.js'
 import {forgetHostKeys, hostPatterns} from '../ssh/known-hosts.js'
 import {ensureClusterKeyPair, loadKeyPair} from '../ssh/keypair.js'
 import type {SshKeyPair} from '../ssh/keypair.js'
@@ -22,7 +17,7 @@ import type {NodePlan} from './live.js'
 import {clusterOwner} from './live.js'
 import type {EnsureOutcome} from './network-manager.js'
 import {NetworkManager} from './network-manager.js'
-import {consoleLogPath} from './paths.js'
+import {nodesStep} from './node-steps.js'
 import {waitForNodesSsh} from './ssh-ready.js'
 import type {NodeReady} from './ssh-ready.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
@@ -154,89 +149,7 @@ export class StartSteps {
 
   /** Phase 2: every node, `concurrency` at a time. */
   nodes(record: StartRecord): Step {
-    const steps = record.plan.flatMap((p): Step[] => {
-      if (p.action === 'create') return [this.createNode(record, p)]
-      if (p.action === 'boot') return [{title: `${p.node.vmName}: start the existing VM`, run: () => this.startNode(record, p)}]
-      return []
-    })
-    if (steps.length === 0) {
-      return {title: 'Virtual machines', skip: 'every VM exists and is in the state the config asks for', run: () => Promise.resolve(undefined)}
-    }
-    return {title: 'Virtual machines', concurrency: this.spec.concurrency, steps}
-  }
-
-  private async startNode(record: StartRecord, p: NodePlan): Promise<Undo> {
-    const undo = await this.vms.start(p.node, this.deps.hypervisor.uri)
-    record.started.push(p.node.key)
-    return undo
-  }
-
-  private createNode(record: StartRecord, p: NodePlan): Step {
-    const {node} = p
-    const pool = poolName(this.name)
-    const disk = vmVolumeName(node.vmName)
-    const seed = seedVolumeName(node.vmName)
-    const uuid = randomUUID()
-    const paths = {disk: '', seed: ''}
-    const steps: Step[] = [
-      {
-        title: `disk ${disk}`,
-        run: async () => {
-          const backing = record.baseVolumes.get(nodeImage(node, this.spec.baseImagePath))
-          if (backing === undefined) throw new Error(`no base volume was prepared for ${node.vmName}`)
-          const created = await this.volumes.createOverlay(pool, disk, node.diskGb, backing)
-          paths.disk = created.path
-          return created.undo
-        },
-      },
-      {
-        title: `cloud-init seed ${seed}`,
-        run: async () => {
-          const created = await this.uploadSeed(record, node.vmName, uuid, pool, seed)
-          paths.seed = created.path
-          return created.undo
-        },
-      },
-      {
-        title: 'define the domain',
-        run: async () => {
-          const {xml, summary} = await this.vms.render(this.spec.cluster, node, {
-            ...this.spec.cpu,
-            ...this.spec.nodeOptions(node),
-            ...(this.spec.hugepageSize === undefined ? {} : {hugepageSize: this.spec.hugepageSize}),
-            ...(this.spec.memfd === undefined ? {} : {memfd: this.spec.memfd}),
-            networkName: networkName(this.name),
-            mac: macForVm(node.vmName),
-            diskPath: paths.disk,
-            seedIsoPath: paths.seed,
-            consoleLogPath: consoleLogPath(node.vmName, this.spec.consoleLogDir),
-            uuid,
-            ownedVolumes: [{pool, volume: disk}, {pool, volume: seed}],
-          })
-          const undo = await this.vms.define(node.vmName, xml)
-          record.created.push(node.key)
-          if (summary !== undefined) record.gpus.set(node.key, summary)
-          return undo
-        },
-      },
-    ]
-    if (p.running) steps.push({title: 'start', run: () => this.startNode(record, p)})
-    return {title: `${node.vmName}: create`, steps}
-  }
-
-  private async uploadSeed(record: StartRecord, vm: string, uuid: string, pool: string, volume: string): Promise<{path: string; undo?: Undo}> {
-    const key = record.keyPair
-    if (key === undefined) throw new Error('the SSH key pair was not loaded')
-    const view = seedView({hostname: vm, user: this.spec.ssh.user, sshAuthorizedKeys: [key.publicKey], instanceId: uuid, macAddress: macForVm(vm)})
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-seed-'))
-    try {
-      const file = path.join(dir, volume)
-      const build = this.deps.seedBuilder ?? (async (v, f) => { await buildSeedIso(v, f) })
-      await build(view, file)
-      return await this.volumes.uploadSeed(pool, volume, file)
-    } finally {
-      await rm(dir, {recursive: true, force: true})
-    }
+    return nodesStep(this.spec, this.deps, {volumes: this.volumes, vms: this.vms}, record)
   }
 
   /** Waits for SSH on every node that runs once start is done. */

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict'
 import {readFile} from 'node:fs/promises'
-import {describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
 import type {ClusterStateEntry} from '@ai-how/core'
 import {readNetworkXml} from './network-xml.js'
 import {ClusterManager} from './cluster-manager.js'
-import {fixtureCluster, fixtureNode, makeFixture} from './testing/cluster-fixture.js'
+import {fixtureCluster, fixtureNode, makeFixture, removeFixtures} from './testing/cluster-fixture.js'
 import type {Fixture} from './testing/cluster-fixture.js'
 
 async function entry(f: Fixture): Promise<ClusterStateEntry | undefined> {
@@ -21,6 +21,8 @@ async function stateText(f: Fixture): Promise<string> {
 }
 
 const manager = (f: Fixture): ClusterManager => new ClusterManager(f.spec, f.deps)
+
+after(removeFixtures)
 
 void describe('ClusterManager.start', () => {
   void it('creates network, pool, base volume and every node, waits for SSH on all, and records them in the state', async () => {

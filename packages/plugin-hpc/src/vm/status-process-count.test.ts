@@ -4,16 +4,16 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
 import {countingExec} from '../hypervisor/exec.js'
 import {VirshHypervisor} from '../hypervisor/virsh-hypervisor.js'
 import {AIHOW_NS} from '../hypervisor/ownership.js'
 import {macForVm} from '../naming/index.js'
 import {ClusterManager} from './cluster-manager.js'
-import {fixtureCluster, makeFixture} from './testing/cluster-fixture.js'
+import {fixtureCluster, makeFixture, removeFixtures} from './testing/cluster-fixture.js'
 
 const skip = spawnSync('sh', ['-c', 'command -v virsh']).status === 0 ? false : 'virsh is not installed (apt-get install libvirt-clients)'
 
@@ -33,7 +33,9 @@ ${domains.join('\n')}
 <pool type='dir'><name>scale-pool</name><uuid>${uuid(9002)}</uuid><target><path>/var/lib/libvirt/images/ai-how/scale</path></target>
   <volume><name>ai-how-owner.hpc.scale</name><capacity>0</capacity></volume></pool>
 </node>`
-  const file = path.join(mkdtempSync(path.join(tmpdir(), `ai-how-status-${names.length}-`)), 'node.xml')
+  const dir = mkdtempSync(path.join(tmpdir(), `ai-how-status-${names.length}-`))
+  worlds.push(dir)
+  const file = path.join(dir, 'node.xml')
   writeFileSync(file, xml)
   return `test://${file}`
 }
@@ -47,6 +49,12 @@ async function measure(count: number): Promise<{processes: number; states: strin
   const drift = (kind: string): number => status.drift.filter((d) => d.kind === kind).length
   return {processes: counter.count('virsh'), states: status.nodes.map((n) => n.state), untracked: drift('untracked'), changedIp: drift('changed'), live: status.nodes.filter((n) => n.ip.live !== null).length, other: status.drift.length - drift('untracked') - drift('changed')}
 }
+
+const worlds: string[] = []
+after(async () => {
+  for (const w of worlds) rmSync(w, {recursive: true, force: true})
+  await removeFixtures()
+})
 
 void describe('hpc status cost', {skip}, () => {
   void it('spawns the same number of virsh processes for 3 and for 30 defined domains', async () => {

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict'
 import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
 import {ClusterManager} from './cluster-manager.js'
-import {fixtureCluster, makeFixture} from './testing/cluster-fixture.js'
+import {fixtureCluster, fixtureDir, makeFixture, removeFixtures} from './testing/cluster-fixture.js'
 import type {Fixture} from './testing/cluster-fixture.js'
 
 const manager = (f: Fixture): ClusterManager => new ClusterManager(f.spec, f.deps)
@@ -16,6 +16,8 @@ const manager = (f: Fixture): ClusterManager => new ClusterManager(f.spec, f.dep
 async function uuids(f: Fixture): Promise<string[]> {
   return [...(await f.hv.describeDomains([...f.hv.domains.keys()])).values()].map((d) => d.uuid).sort()
 }
+
+after(removeFixtures)
 
 void describe('ClusterManager.stop and a later start', () => {
   void it('shuts down by ACPI, powers off a VM that ignores it after the timeout, releases, and records stopped', async () => {
@@ -70,8 +72,8 @@ void describe('ClusterManager.status', () => {
 
 void describe('ClusterManager.destroy', () => {
   void it('removes everything ai-how owns of the cluster, found without a state entry, and nothing of a cluster sharing its prefix', async () => {
-    const dir = (await makeFixture(fixtureCluster('tmp', 0))).dir
-    const a = await makeFixture(fixtureCluster('lab', 1, '10.60.0'), path.join(dir))
+    const dir = await fixtureDir()
+    const a = await makeFixture(fixtureCluster('lab', 1, '10.60.0'), dir)
     await manager(a).start(a.run)
     // A second cluster "lab-2" (same name prefix) on the same hypervisor, and a foreign domain "lab-extra".
     const b = {...(await makeFixture(fixtureCluster('lab-2', 1, '10.61.0'), dir)), hv: a.hv}

@@ -4,7 +4,7 @@
  * builder that writes a plain file, an SSH waiter that answers at once (or fails on demand), and
  * contributions that record every lifecycle call.
  */
-import {mkdtemp, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type {ClusterContributions, ClusterDescription, HostCheckResult, Logger, NodeContribution, NodeDescription, NodeLifecyclePhase} from '@ai-how/core'
@@ -54,8 +54,22 @@ export interface Fixture {
   run: RunSettings
 }
 
+const folders: string[] = []
+
+/** Removes the temp folders of every fixture made so far (call it from an `after` hook). */
+export async function removeFixtures(): Promise<void> {
+  await Promise.all(folders.splice(0).map((d) => rm(d, {recursive: true, force: true})))
+}
+
+/** A temp folder that removeFixtures() deletes. */
+export async function fixtureDir(prefix = 'ai-how-vm-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
+  folders.push(dir)
+  return dir
+}
+
 export async function makeFixture(cluster: ClusterDescription, dir?: string): Promise<Fixture> {
-  const root = dir ?? (await mkdtemp(path.join(os.tmpdir(), 'ai-how-vm-')))
+  const root = dir ?? (await fixtureDir())
   const image = path.join(root, 'base.qcow2')
   await writeFile(image, 'not really qcow2')
   const hv = new FakeHypervisor()

@@ -1,0 +1,84 @@
+/**
+ * The hpc additions to the VM lifecycle, over the in-memory hypervisor: the inventory written after
+ * SSH (and removed again by a rollback), when the deploy playbook runs or is skipped, and the live
+ * inventory of `ai-how inventory`.
+ */
+import assert from 'node:assert/strict'
+import {access, readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {after, describe, it} from 'node:test'
+import {StateStore} from '@ai-how/core'
+import type {ClusterContext} from '@ai-how/core'
+import type {HpcClusterConfig} from '../kind/types.js'
+import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
+import type {Fixture} from '../vm/testing/cluster-fixture.js'
+import {createHpcInventoryGenerator} from './inventory-generator.js'
+import {HpcClusterManager} from './manager.js'
+
+function section(f: Fixture, playbook?: string): HpcClusterConfig {
+  const node = {cpu_cores: 1, memory_gb: 1, disk_gb: 10}
+  return {
+    name: f.spec.cluster.name,
+    base_image_path: f.spec.baseImagePath,
+    network: {subnet: '10.50.0.0/24', bridge: 'br-lab'},
+    controller: {...node, ip_address: '10.50.0.10'},
+    compute_nodes: [{...node, ip: '10.50.0.11'}],
+    slurm_config: {partitions: ['compute'], default_partition: 'compute'},
+    ...(playbook === undefined ? {} : {deploy: {playbook}}),
+  }
+}
+
+after(removeFixtures)
+
+void describe('HpcClusterManager', () => {
+  void it('writes the inventory of the running nodes after SSH, with the cluster key and known_hosts', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const result = await new HpcClusterManager(f.spec, f.deps, {section: section(f), skipDeploy: false}).start(f.run)
+    const inventory = await readFile(path.join(f.spec.outputDir, 'lab', 'inventory.ini'), 'utf8')
+    assert.match(inventory, /^lab-controller ansible_host=10\.50\.0\.10 /m)
+    assert.match(inventory, /^lab-compute-01 ansible_host=10\.50\.0\.11 /m)
+    assert.ok(inventory.includes(`UserKnownHostsFile=${f.spec.ssh.knownHostsFile}`))
+    assert.ok(inventory.includes(path.join(f.spec.outputDir, 'keys', 'lab', 'id_ed25519')))
+    assert.deepEqual(result.deploy, {ran: false, reason: 'no deploy.playbook in the config'})
+  })
+
+  void it('a failing deploy rolls the run back, inventory included; a later run with --skip-deploy skips it', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const playbook = path.join(f.dir, 'missing-playbook.yml')
+    const manager = new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: false})
+    await assert.rejects(manager.start(f.run), (e: {code?: string}) => e.code === 'DEPLOY_FAILED' || e.code === 'ANSIBLE_MISSING')
+    assert.deepEqual(f.hv.inventory(), [])
+    await assert.rejects(access(path.join(f.spec.outputDir, 'lab', 'inventory.ini')))
+    const skipped = await new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: true}).start(f.run)
+    assert.deepEqual(skipped.deploy, {ran: false, reason: '--skip-deploy'})
+  })
+
+  void it('skips the deploy when nothing was created and the last deploy of the same playbook succeeded', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const playbook = path.join(f.dir, 'site.yml')
+    await writeFile(playbook, '- hosts: all\n  gather_facts: false\n  tasks: []\n')
+    await new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: true}).start(f.run)
+    await new StateStore(f.spec.statePath).update((doc) => {
+      (doc.hpc_cluster as {deploy: unknown}).deploy = {ok: true, playbook}
+    })
+    const again = await new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: false}).start(f.run)
+    assert.deepEqual(again.deploy, {ran: false, reason: 'no VM was created and the last deploy succeeded'})
+  })
+})
+
+void describe('hpc inventory generator', () => {
+  void it('lists every node with its configured IP before the VMs exist, and only running ones with live IPs after', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const ctx = {cluster: f.spec.cluster, section: section(f), outputDir: f.spec.outputDir, statePath: f.spec.statePath, options: {}, loaded: {file: f.spec.configFile}, log: f.deps.log} as unknown as ClusterContext
+    const generator = createHpcInventoryGenerator(() => f.hv)
+    const before = await generator.generate(ctx, {format: 'ini'})
+    assert.match(before, /^lab-controller ansible_host=10\.50\.0\.10 /m)
+    assert.match(before, /^lab-compute-01 ansible_host=10\.50\.0\.11 /m)
+    await new HpcClusterManager(f.spec, f.deps, {section: section(f), skipDeploy: true}).start(f.run)
+    await f.hv.forceOffDomain('lab-compute-01')
+    f.hv.addresses.set('lab-controller', '10.50.0.77')
+    const live = await generator.generate(ctx, {format: 'yaml'})
+    assert.match(live, /lab-controller:\n\s+ansible_host: 10\.50\.0\.77/)
+    assert.doesNotMatch(live, /lab-compute-01:/)
+  })
+})

@@ -1,0 +1,127 @@
+/**
+ * Phase 2 of start: every node, `concurrency` at a time. A new node is its disk (qcow2 overlay of
+ * its base volume), its cloud-init seed (uploaded to the pool), its domain (defined with the UUID
+ * the seed's instance id names) and its start; an existing shut-off node is started. Each step
+ * returns the undo of what it created.
+ */
+import {randomUUID} from 'node:crypto'
+import {mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type {Step, Undo} from '@ai-how/core'
+import {buildSeedIso} from '../cloud-init/iso.js'
+import {seedView} from '../cloud-init/view.js'
+import {macForVm, networkName, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
+import {nodeImage} from './images.js'
+import type {NodePlan} from './live.js'
+import {consoleLogPath} from './paths.js'
+import type {StartRecord} from './start-steps.js'
+import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
+import type {VmManager} from './vm-manager.js'
+import type {VolumeManager} from './volume-manager.js'
+
+export interface NodeTools {
+  volumes: VolumeManager
+  vms: VmManager
+}
+
+export class NodeSteps {
+  constructor(
+    private readonly spec: VmClusterSpec,
+    private readonly deps: ClusterManagerDeps,
+    private readonly tools: NodeTools,
+    private readonly record: StartRecord,
+  ) {}
+
+  step(): Step {
+    const record = this.record
+    const steps = record.plan.flatMap((p): Step[] => {
+      if (p.action === 'create') return [this.createNode(p)]
+      if (p.action === 'boot') return [{title: `${p.node.vmName}: start the existing VM`, run: () => this.startNode(p)}]
+      return []
+    })
+    if (steps.length === 0) {
+      return {title: 'Virtual machines', skip: 'every VM exists and is in the state the config asks for', run: () => Promise.resolve(undefined)}
+    }
+    return {title: 'Virtual machines', concurrency: this.spec.concurrency, steps}
+  }
+
+  private async startNode(p: NodePlan): Promise<Undo> {
+    const undo = await this.tools.vms.start(p.node, this.deps.hypervisor.uri)
+    this.record.started.push(p.node.key)
+    return undo
+  }
+
+  private createNode(p: NodePlan): Step {
+    const record = this.record
+    const {node} = p
+    const pool = poolName(this.spec.cluster.name)
+    const disk = vmVolumeName(node.vmName)
+    const seed = seedVolumeName(node.vmName)
+    const uuid = randomUUID()
+    const paths = {disk: '', seed: ''}
+    const steps: Step[] = [
+      {
+        title: `disk ${disk}`,
+        run: async () => {
+          const backing = record.baseVolumes.get(nodeImage(node, this.spec.baseImagePath))
+          if (backing === undefined) throw new Error(`no base volume was prepared for ${node.vmName}`)
+          const created = await this.tools.volumes.createOverlay(pool, disk, node.diskGb, backing)
+          paths.disk = created.path
+          return created.undo
+        },
+      },
+      {
+        title: `cloud-init seed ${seed}`,
+        run: async () => {
+          const created = await this.uploadSeed(node.vmName, uuid, pool, seed)
+          paths.seed = created.path
+          return created.undo
+        },
+      },
+      {
+        title: 'define the domain',
+        run: async () => {
+          const {xml, summary} = await this.tools.vms.render(this.spec.cluster, node, {
+            ...this.spec.cpu,
+            ...this.spec.nodeOptions(node),
+            ...(this.spec.hugepageSize === undefined ? {} : {hugepageSize: this.spec.hugepageSize}),
+            ...(this.spec.memfd === undefined ? {} : {memfd: this.spec.memfd}),
+            networkName: networkName(this.spec.cluster.name),
+            mac: macForVm(node.vmName),
+            diskPath: paths.disk,
+            seedIsoPath: paths.seed,
+            consoleLogPath: consoleLogPath(node.vmName, this.spec.consoleLogDir),
+            uuid,
+            ownedVolumes: [{pool, volume: disk}, {pool, volume: seed}],
+          })
+          const undo = await this.tools.vms.define(node.vmName, xml)
+          record.created.push(node.key)
+          if (summary !== undefined) record.gpus.set(node.key, summary)
+          return undo
+        },
+      },
+    ]
+    if (p.running) steps.push({title: 'start', run: () => this.startNode(p)})
+    return {title: `${node.vmName}: create`, steps}
+  }
+
+  private async uploadSeed(vm: string, uuid: string, pool: string, volume: string): Promise<{path: string; undo?: Undo}> {
+    const key = this.record.keyPair
+    if (key === undefined) throw new Error('the SSH key pair was not loaded')
+    const view = seedView({hostname: vm, user: this.spec.ssh.user, sshAuthorizedKeys: [key.publicKey], instanceId: uuid, macAddress: macForVm(vm)})
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-seed-'))
+    try {
+      const file = path.join(dir, volume)
+      const build = this.deps.seedBuilder ?? (async (v, f) => { await buildSeedIso(v, f) })
+      await build(view, file)
+      return await this.tools.volumes.uploadSeed(pool, volume, file)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  }
+}
+
+export function nodesStep(spec: VmClusterSpec, deps: ClusterManagerDeps, tools: NodeTools, record: StartRecord): Step {
+  return new NodeSteps(spec, deps, tools, record).step()
+}

@@ -1,0 +1,143 @@
+// The hpc lifecycle on a real libvirtd (namespaced, TCG guests from the cached Debian image), driven
+// through the real `ai-how` binary: start of a controller + 2 compute nodes (SSH with the cluster
+// key at the configured IPs, the deploy playbook run by ai-how against its inventory), status,
+// stop, start again (same domains by UUID), destroy (nothing of the cluster left).
+import assert from 'node:assert/strict'
+import {access, mkdtemp, readFile, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {ensureGuestImage, ensureHost, findLeftovers, inNetns, makeAiHowDirs, releaseHost, runAiHow, sshRun, virsh} from './harness/index.js'
+import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
+import {parseJson, planCluster, readState, recordedHostKey, writeConfig} from './hpc/cluster.js'
+import type {E2eCluster} from './hpc/cluster.js'
+
+const seconds = (start: number): string => ((performance.now() - start) / 1000).toFixed(1)
+
+interface NodeStatus {
+  name: string
+  state: string
+  vm_id: string | null
+  ip: {configured: string | null; live: string | null}
+}
+
+void describe('hpc start | status | stop | start | destroy on a real libvirtd', {timeout: 40 * 60_000}, () => {
+  let host: E2eHost | undefined
+  let image: GuestImage
+  let dirs: AiHowDirs | undefined
+  let c: E2eCluster
+  let work: string | undefined
+  const ips = (): string[] => [c.controllerIp, `${c.subnet}.11`, `${c.subnet}.12`]
+  const vms = (): string[] => [`${c.name}-controller`, `${c.name}-compute-01`, `${c.name}-compute-02`]
+  const aiHow = async (args: string[], timeoutMs = 20 * 60_000): Promise<{exitCode: number; stdout: string; stderr: string}> => {
+    assert.ok(host && dirs)
+    return runAiHow(host, [...args, '--state', c.state], {dirs, timeoutMs})
+  }
+  let uuids: string[] = []
+
+  before(async () => {
+    host = await ensureHost()
+    image = await ensureGuestImage()
+    dirs = await makeAiHowDirs()
+    work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-hpc-'))
+    c = planCluster(work, 'life')
+    await writeConfig(c, image, [{ip: `${c.subnet}.11`}, {ip: `${c.subnet}.12`}])
+  })
+
+  after(async () => {
+    if (host !== undefined) {
+      // Whatever happened above, nothing of the cluster may stay.
+      if (dirs !== undefined && (await findLeftovers(host, c.name)).length > 0) await aiHow(['hpc', 'destroy', c.config, '--force', '--timeout', '0'])
+      await releaseHost()
+    }
+    if (work !== undefined) await rm(work, {recursive: true, force: true})
+    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+  })
+
+  void it('start creates 3 VMs that answer SSH with the cluster key at their configured IPs and runs the deploy playbook', async (t) => {
+    assert.ok(host)
+    const start = performance.now()
+    const res = await aiHow(['hpc', 'start', c.config, '--json'])
+    t.diagnostic(`hpc start (3 TCG guests, base image import, SSH, ansible): ${seconds(start)} s`)
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`)
+    const result = parseJson(res.stdout) as {created: string[]; status: string; ssh_ready: {name: string; seconds: number}[]; deploy: {ran: boolean; ok: boolean; log_file: string}}
+    assert.deepEqual([...result.created].sort(), [...vms()].sort())
+    assert.equal(result.status, 'running')
+    t.diagnostic(`SSH ready after: ${result.ssh_ready.map((r) => `${r.name} ${r.seconds} s`).join(', ')}`)
+    assert.equal(result.deploy.ran, true)
+    assert.equal(result.deploy.ok, true)
+    const log = await readFile(result.deploy.log_file, 'utf8')
+    for (const vm of vms()) assert.match(log, new RegExp(`${vm}\\s*: ok=\\d+\\s+changed=1\\s+unreachable=0\\s+failed=0`))
+    for (const [i, ip] of ips().entries()) {
+      const probe = await sshRun(host, {ip, user: image.user, privateKeyPath: c.privateKey}, 'cat /var/tmp/ai-how-e2e-marker', 60_000)
+      assert.ok(probe.connected, `no SSH to ${ip}: ${probe.lastError}`)
+      // The marker proves the playbook reached this VM (facts: hostname, address, release).
+      assert.equal(probe.stdout.trim(), `${vms()[i] ?? ''} ${ip} bookworm`)
+      // ai-how recorded this VM's real host key for Ansible's strict checking.
+      assert.equal(await recordedHostKey(c, ip), probe.hostKey)
+    }
+    const inventory = await readFile(path.join(c.output, c.name, 'inventory.ini'), 'utf8')
+    assert.match(inventory, /StrictHostKeyChecking=yes/)
+    for (const vm of vms()) assert.match(inventory, new RegExp(`^${vm} `, 'm'))
+  })
+
+  void it('status --json shows every VM running with its live IP equal to the configured one', async () => {
+    const res = await aiHow(['hpc', 'status', c.config, '--json'])
+    assert.equal(res.exitCode, 0, res.stderr)
+    const status = parseJson(res.stdout) as {status: string; nodes: NodeStatus[]; drift: unknown[]}
+    assert.equal(status.status, 'running')
+    assert.deepEqual(status.nodes.map((n) => [n.name, n.state, n.ip.live]), vms().map((vm, i) => [vm, 'running', ips()[i]]))
+    assert.deepEqual(status.drift, [])
+    uuids = status.nodes.map((n) => n.vm_id ?? '')
+    const {entry} = await readState(c)
+    assert.deepEqual(Object.values(entry?.nodes ?? {}).map((n) => n.vm_id), uuids)
+  })
+
+  void it('stop shuts every VM off and the state says stopped', async (t) => {
+    assert.ok(host)
+    const start = performance.now()
+    const res = await aiHow(['hpc', 'stop', c.config, '--timeout', '120', '--json'])
+    t.diagnostic(`hpc stop: ${seconds(start)} s`)
+    assert.equal(res.exitCode, 0, res.stderr)
+    for (const vm of vms()) assert.equal((await virsh(host, ['domstate', vm])).stdout.trim(), 'shut off')
+    const {entry} = await readState(c)
+    assert.equal(entry?.status, 'stopped')
+    assert.deepEqual(Object.values(entry.nodes).map((n) => n.state), ['shutoff', 'shutoff', 'shutoff'])
+  })
+
+  void it('start of the stopped cluster boots the same domains (by UUID) and they answer SSH again', async (t) => {
+    assert.ok(host)
+    const start = performance.now()
+    const res = await aiHow(['hpc', 'start', c.config, '--json'])
+    t.diagnostic(`hpc start of the stopped cluster: ${seconds(start)} s`)
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`)
+    const result = parseJson(res.stdout) as {created: string[]; started: string[]}
+    assert.deepEqual(result.created, [])
+    assert.deepEqual([...result.started].sort(), [...vms()].sort())
+    for (const [i, vm] of vms().entries()) {
+      assert.equal((await virsh(host, ['domuuid', vm])).stdout.trim(), uuids[i])
+      assert.equal((await virsh(host, ['domstate', vm])).stdout.trim(), 'running')
+    }
+    // The disks survived: the marker written by the first deploy is still there.
+    const probe = await sshRun(host, {ip: c.controllerIp, user: image.user, privateKeyPath: c.privateKey}, 'cat /var/tmp/ai-how-e2e-marker', 60_000)
+    assert.equal(probe.stdout.trim(), `${c.name}-controller ${c.controllerIp} bookworm`)
+  })
+
+  void it('destroy --force leaves no domain, volume, pool, network, seed or state entry of the cluster', async (t) => {
+    assert.ok(host)
+    const start = performance.now()
+    const res = await aiHow(['hpc', 'destroy', c.config, '--force', '--timeout', '60', '--json'])
+    t.diagnostic(`hpc destroy: ${seconds(start)} s`)
+    assert.equal(res.exitCode, 0, res.stderr)
+    const result = parseJson(res.stdout) as {domains: string[]; pools: string[]; networks: string[]; archive: string}
+    assert.deepEqual([...result.domains].sort(), [...vms()].sort())
+    assert.deepEqual(await findLeftovers(host, c.name), [])
+    const bridge = await inNetns(host, 'ip', ['link', 'show', `br${c.name.slice(-10)}`], {reject: false})
+    assert.notEqual(bridge.exitCode, 0, 'the bridge is gone')
+    const {entry} = await readState(c)
+    assert.equal(entry, undefined)
+    await access(path.join(result.archive, 'state-entry.json'))
+    await assert.rejects(access(c.knownHosts), 'known_hosts of the destroyed cluster is gone')
+  })
+})
