@@ -8,6 +8,7 @@ import {LibvirtRenderer} from '../render/renderer.js'
 import {booleanOption, numberOption} from '../vm/spec-from-config.js'
 import type {ClusterManagerDeps, RunSettings} from '../vm/types.js'
 import {HpcClusterManager} from './manager.js'
+import {planCluster} from '../vm/plan.js'
 import {hpcSection, hpcSpec} from './spec.js'
 
 /** Seconds an ACPI shutdown may take before the VM is powered off (stop and destroy). */
@@ -37,6 +38,7 @@ export function createHpcProvisioner(deps: DepsFactory = virshDeps): Provisioner
     start: (ctx) => hpcManager(ctx, deps).start(runSettings(ctx)),
     stop: (ctx) => hpcManager(ctx, deps).stop(runSettings(ctx), stopTimeoutMs(ctx)),
     status: (ctx) => hpcManager(ctx, deps).status(),
+    plan: (ctx) => planCluster(hpcSpec(ctx), deps(ctx), booleanOption(ctx.options, 'showXml')),
     destroy: (ctx) => hpcManager(ctx, deps).destroy(runSettings(ctx), {confirmed: booleanOption(ctx.options, 'force') || booleanOption(ctx.options, 'confirmed'), stopTimeoutMs: stopTimeoutMs(ctx)}),
   }
 }
