@@ -14,6 +14,8 @@ export interface E2eNode {
   cmdline?: string
   /** A base image of its own (e.g. one that does not exist). */
   image?: string
+  /** PCI addresses of GPUs passed through to the node. */
+  gpus?: string[]
 }
 
 export interface E2eCluster {
@@ -41,11 +43,13 @@ export function planCluster(dir: string, tag: string): E2eCluster {
   }
 }
 
-function nodeLines(image: GuestImage, node: {ip?: string; cmdline?: string; image?: string}, ipKey: string): string[] {
+function nodeLines(image: GuestImage, node: E2eNode, ipKey: string): string[] {
+  const gpus = node.gpus ?? []
   return [
-    'cpu_cores: 1', 'memory_gb: 1', 'disk_gb: 10', `${ipKey}: ${node.ip ?? ''}`,
+    'cpu_cores: 1', 'memory_gb: 1', 'disk_gb: 10', `${ipKey}: ${node.ip}`,
     `kernel: ${image.kernel}`, `initrd: ${image.initrd}`, `cmdline: ${JSON.stringify(node.cmdline ?? image.cmdline)}`,
     ...(node.image === undefined ? [] : [`base_image_path: ${node.image}`]),
+    ...(gpus.length === 0 ? [] : ['pcie_passthrough:', '  enabled: true', '  devices:', ...gpus.map((a) => `    - {pci_address: "${a}", device_type: gpu}`)]),
   ]
 }
 
