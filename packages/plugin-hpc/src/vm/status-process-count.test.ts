@@ -4,40 +4,20 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
+import {rmSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
 import {countingExec} from '../hypervisor/exec.js'
 import {VirshHypervisor} from '../hypervisor/virsh-hypervisor.js'
-import {AIHOW_NS} from '../hypervisor/ownership.js'
-import {macForVm} from '../naming/index.js'
 import {ClusterManager} from './cluster-manager.js'
 import {fixtureCluster, makeFixture, removeFixtures} from './testing/cluster-fixture.js'
+import {scaleWorld} from './testing/scale-world.js'
 
 const skip = spawnSync('sh', ['-c', 'command -v virsh']).status === 0 ? false : 'virsh is not installed (apt-get install libvirt-clients)'
 
-const uuid = (n: number): string => `7b000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-
-/** A test-driver world holding the domains of cluster "scale" (controller + N-1 computes; every third one shut off), its network and pool. */
 function world(names: readonly string[]): string {
-  const domains = names.map((name, i) => `<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>${name}</name><uuid>${uuid(i + 1)}</uuid>
-  <metadata><aihow:owner xmlns:aihow='${AIHOW_NS}' cluster='scale' kind='hpc' role='compute' node='${name.replace('scale-', '')}'/></metadata>
-  <memory unit='MiB'>1024</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>
-  <devices><interface type='network'><mac address='${macForVm(name)}'/><source network='scale-network'/></interface></devices>
-  ${(i + 1) % 3 === 0 ? '<test:runstate>5</test:runstate>' : ''}</domain>`)
-  const xml = `<node>
-${domains.join('\n')}
-<network><name>scale-network</name><uuid>${uuid(9001)}</uuid><metadata><aihow:owner xmlns:aihow='${AIHOW_NS}' cluster='scale' kind='hpc'/></metadata>
-  <bridge name='br-scale'/><ip address='10.70.0.1' netmask='255.255.255.0'/></network>
-<pool type='dir'><name>scale-pool</name><uuid>${uuid(9002)}</uuid><target><path>/var/lib/libvirt/images/ai-how/scale</path></target>
-  <volume><name>ai-how-owner.hpc.scale</name><capacity>0</capacity></volume></pool>
-</node>`
-  const dir = mkdtempSync(path.join(tmpdir(), `ai-how-status-${names.length}-`))
+  const {uri, dir} = scaleWorld(names)
   worlds.push(dir)
-  const file = path.join(dir, 'node.xml')
-  writeFileSync(file, xml)
-  return `test://${file}`
+  return uri
 }
 
 async function measure(count: number): Promise<{processes: number; states: string[]; untracked: number; changedIp: number; live: number; other: number}> {
