@@ -5,25 +5,16 @@
  * is loaded: the only unescaped expression allowed is `{{{this}}}` directly inside
  * `{{#each devicesXml}}` (plugin-contributed device XML, checked as well-formed by the builder).
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import Handlebars from 'handlebars'
-import {HostError, PluginContractError} from '@ai-how/core'
+import {PluginContractError} from '@ai-how/core'
+import {findTemplatesDir} from '../cloud-init/templates.js'
 import type {DomainView, NetworkView, PoolView, VolumeView} from './views.js'
-
-const PROBE = path.join('libvirt', 'domain.xml.hbs')
 
 /** The nearest `templates/` folder above `start` that holds templates/libvirt (works from src/ and dist/). */
 export function findLibvirtTemplatesDir(start: string = import.meta.dirname): string {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'templates')
-    if (existsSync(path.join(candidate, PROBE))) return candidate
-    if (path.dirname(dir) === dir) break
-  }
-  throw new HostError(`cannot find the ai-how templates folder (templates/${PROBE}) above ${start}`, {
-    code: 'TEMPLATES_NOT_FOUND',
-    actions: ['Reinstall ai-how: its templates/ folder is missing.'],
-  })
+  return findTemplatesDir(path.join('libvirt', 'domain.xml.hbs'), start)
 }
 
 type Node = hbs.AST.Statement | hbs.AST.Program
