@@ -16,7 +16,7 @@ async function confirm(question: string): Promise<boolean> {
 export default class HpcDestroy extends ClusterCommand {
   static override summary = 'Remove every VM, disk, pool and network that ai-how created for the hpc cluster of CONFIG.'
 
-  static override description = `Asks for confirmation unless --force (without a terminal, --force is required: exit 2). Running VMs get an ACPI shutdown (powered off after --timeout). Then the domains, their disks and seed images, the pool and the network are removed: only objects whose ai-how metadata names this cluster, found even without a state file; nothing else, whatever its name. GPUs are released, the cluster's entry leaves the state file (other entries stay), and its last state, logs and inventory are kept in <output>/logs/hpc-cluster-destroyed-<timestamp>/.`
+  static override description = `Asks for confirmation unless --force (answering no changes nothing, exit 0; without a terminal, --force is required: exit 2). Running VMs get an ACPI shutdown (powered off after --timeout). Then the domains, their disks and seed images, the pool and the network are removed: only objects whose ai-how metadata names this cluster, found even without a state file; nothing else, whatever its name. GPUs are released, the cluster's entry leaves the state file (other entries stay), and its last state, logs and inventory are kept in <output>/logs/hpc-cluster-destroyed-<timestamp>/.`
 
   static override examples = ['<%= config.bin %> hpc destroy examples/hpc-small.yaml', '<%= config.bin %> hpc destroy cluster.yaml --force --json']
 
@@ -39,7 +39,9 @@ export default class HpcDestroy extends ClusterCommand {
         })
       }
       if (!(await confirm(`Destroy hpc cluster ${ctx.cluster.name} and everything ai-how created for it? [y/N] `))) {
-        throw new UsageError('destroy cancelled: nothing was removed', {code: 'DESTROY_CANCELLED', actions: ['Run it again and answer y, or pass --force.']})
+        // Declining is not a failure (as in the reference tool): nothing happened, exit 0.
+        this.logToStderr('Destroy cancelled: nothing was removed.')
+        return this.exit(0)
       }
     }
     const result = (await impl.destroy({...ctx, options: {...ctx.options, confirmed: true}})) as DestroyResult
