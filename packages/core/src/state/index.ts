@@ -1,3 +1,5 @@
 export {StateStore} from './store.js'
 export type {StateStoreOptions} from './store.js'
 export {resolveStatePath} from './paths.js'
+export {clusterLockFile, withClusterLock} from './cluster-lock.js'
+export type {ClusterLockOptions} from './cluster-lock.js'

@@ -6,7 +6,7 @@
  * and says what exists (nothing for objects that were rolled back).
  */
 import {rm} from 'node:fs/promises'
-import {StateStore, TaskRunner, UsageError} from '@ai-how/core'
+import {StateStore, TaskRunner, UsageError, withClusterLock} from '@ai-how/core'
 import type {ClusterStateEntry, RunResult, Step} from '@ai-how/core'
 import {networkName, poolName} from '../naming/index.js'
 import {archiveDestroyed} from './archive.js'
@@ -78,7 +78,17 @@ export class ClusterManager {
     return new Map([...all].filter(([, d]) => sameOwner(d.owner, owner)))
   }
 
-  async start(run: RunSettings): Promise<StartResult> {
+  /** Runs one operation under the cluster's operation lock (a second start/stop/destroy fails with CLUSTER_BUSY). */
+  private locked<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const {statePath, stateKey} = this.spec
+    return withClusterLock({statePath, stateKey, cluster: this.name, holder: `ai-how ${this.kind} ${operation} ${this.name}`, log: this.deps.log}, fn)
+  }
+
+  start(run: RunSettings): Promise<StartResult> {
+    return this.locked('start', () => this.startLocked(run))
+  }
+
+  private async startLocked(run: RunSettings): Promise<StartResult> {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
     const live = await readLive(this.deps.hypervisor, this.spec.cluster)
@@ -122,7 +132,11 @@ export class ClusterManager {
     await store.setEntry(this.spec.stateKey, entry)
   }
 
-  async stop(run: RunSettings, timeoutMs: number): Promise<StopResult> {
+  stop(run: RunSettings, timeoutMs: number): Promise<StopResult> {
+    return this.locked('stop', () => this.stopLocked(run, timeoutMs))
+  }
+
+  private async stopLocked(run: RunSettings, timeoutMs: number): Promise<StopResult> {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
     const before = await this.liveDomains()
@@ -172,12 +186,16 @@ export class ClusterManager {
         actions: ['Run it in a terminal to answer the prompt, or pass --force.'],
       })
     }
+    return this.locked('destroy', () => this.destroyLocked(run, options.stopTimeoutMs))
+  }
+
+  private async destroyLocked(run: RunSettings, stopTimeoutMs: number): Promise<DestroyResult> {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
     const owned = await findOwned(this.deps.hypervisor, this.spec.cluster)
     const report: DestroyReport = {domains: [], pools: [], networks: [], forced: []}
     const tools = {deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, network: this.steps.network}
-    const result = await this.runner(run).run(`${this.kind} destroy ${this.name}`, destroySteps(tools, this.spec.cluster, owned, options.stopTimeoutMs, report))
+    const result = await this.runner(run).run(`${this.kind} destroy ${this.name}`, destroySteps(tools, this.spec.cluster, owned, stopTimeoutMs, report))
     if (!result.ok) {
       if (previous !== undefined) await store.setEntry(this.spec.stateKey, {...previous, status: 'destroy_failed', updated_at: this.now().toISOString()})
       throw result.error
