@@ -12,6 +12,7 @@ import {networkName, poolName} from '../naming/index.js'
 import {archiveDestroyed} from './archive.js'
 import {destroySteps, findOwned} from './destroy.js'
 import type {DestroyReport} from './destroy.js'
+import {recordedFingerprints} from './base-fingerprint.js'
 import {clusterOwner, planNodes, readLive} from './live.js'
 import {isActiveState, shutdownAll} from './power.js'
 import type {DestroyResult, StartResult, StopResult} from './results.js'
@@ -92,7 +93,7 @@ export class ClusterManager {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
     const live = await readLive(this.deps.hypervisor, this.spec.cluster)
-    const record = newStartRecord(planNodes(this.spec.cluster, live.domains))
+    const record = newStartRecord(planNodes(this.spec.cluster, live.domains), recordedFingerprints(previous))
     const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
     const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
     if (!result.ok) {
@@ -100,7 +101,8 @@ export class ClusterManager {
       throw result.error
     }
     const domains = await this.liveDomains()
-    const entry = clusterEntry({spec: this.spec, domains, previous, status: 'running', now: this.now(), gpus: record.gpus, extras: this.entryExtras?.(record, previous) ?? {}})
+    const extras = {...this.entryExtras?.(record, previous), ...(Object.keys(record.baseImages).length > 0 ? {base_images: record.baseImages} : {})}
+    const entry = clusterEntry({spec: this.spec, domains, previous, status: 'running', now: this.now(), gpus: record.gpus, extras})
     await store.setEntry(this.spec.stateKey, entry)
     const vm = (key: string): string => this.spec.cluster.nodes.find((n) => n.key === key)?.vmName ?? key
     return {

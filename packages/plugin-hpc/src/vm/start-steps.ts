@@ -12,6 +12,8 @@ import {forgetHostKeys, hostPatterns} from '../ssh/known-hosts.js'
 import {ensureClusterKeyPair, loadKeyPair} from '../ssh/keypair.js'
 import type {SshKeyPair} from '../ssh/keypair.js'
 import {waitForAll} from '../ssh/wait-all.js'
+import {fingerprint, sourceChange} from './base-fingerprint.js'
+import type {ImageFingerprint} from './base-fingerprint.js'
 import {baseVolumeFor, checkNodeFiles, nodeImage} from './images.js'
 import type {NodePlan} from './live.js'
 import {clusterOwner} from './live.js'
@@ -39,10 +41,12 @@ export interface StartRecord {
   changes: string[]
   /** Summaries that plugins contributed (GPU names), by node key. */
   gpus: Map<string, string>
+  /** Source fingerprint of each base volume, by volume name (from the previous entry, updated by this run). */
+  baseImages: Record<string, ImageFingerprint>
 }
 
-export function newStartRecord(plan: NodePlan[]): StartRecord {
-  return {plan, baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], gpus: new Map()}
+export function newStartRecord(plan: NodePlan[], baseImages: Record<string, ImageFingerprint> = {}): StartRecord {
+  return {plan, baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], gpus: new Map(), baseImages: {...baseImages}}
 }
 
 export function hostNotReady(failed: readonly HostCheckResult[]): HostError {
@@ -138,6 +142,12 @@ export class StartSteps {
               const created = await this.volumes.importBase(pool, volume, image)
               record.baseVolumes.set(image, created.path)
               ctx.setTitle(`Base volume ${volume}: ${created.undo ? 'imported' : 'kept'}`)
+              const now = await fingerprint(image)
+              const change = created.undo ? undefined : sourceChange(record.baseImages[volume], now)
+              if (change !== undefined) {
+                this.deps.log.warn(`base volume ${volume} is kept although ${change}: new and existing VMs of ${this.name} use the old image; destroy the cluster and start it again to use the new one`)
+              }
+              if (now !== undefined && (created.undo !== undefined || record.baseImages[volume] === undefined)) record.baseImages[volume] = now
               if (created.undo) record.changes.push(`imported ${image} as ${volume}`)
               return created.undo
             },
