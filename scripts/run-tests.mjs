@@ -3,7 +3,8 @@
 //   unit: packages/*/src/**/*.test.ts and test/**/*.test.ts outside test/e2e
 //   e2e:  test/e2e/**/*.test.ts (real libvirtd in a network namespace; see test/e2e/README.md)
 import {spawnSync} from 'node:child_process'
-import {readdirSync, statSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 const suite = process.argv[2] ?? 'unit'
@@ -29,5 +30,8 @@ if (selected.length === 0) {
   process.exit(1)
 }
 const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected]
-const res = spawnSync(process.execPath, args, {cwd: root, stdio: 'inherit'})
+// Every temp file of the run (os.tmpdir() follows TMPDIR) lands in one folder, removed afterwards.
+const tmp = mkdtempSync(path.join(os.tmpdir(), `ai-how-${suite}-tests-`))
+const res = spawnSync(process.execPath, args, {cwd: root, stdio: 'inherit', env: {...process.env, TMPDIR: tmp}})
+rmSync(tmp, {recursive: true, force: true})
 process.exit(res.status ?? 1)
