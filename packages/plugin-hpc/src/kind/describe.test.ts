@@ -2,12 +2,12 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
+import {formatPath} from '@ai-how/core'
 import type {LoadedConfig, YamlPath} from '@ai-how/core'
 import {LineCounter, parseDocument} from 'yaml'
 import {resolveLibvirtUri} from './describe/cluster.js'
 import {firstHost} from './describe/network.js'
 import {checkHpc, describeHpc} from './hpc-describe.js'
-import {formatYamlPath} from './issues.js'
 import type {HpcClusterConfig} from './types.js'
 
 const examples = path.resolve(import.meta.dirname, '../../../../examples')
@@ -128,8 +128,7 @@ void describe('hpc describe()', () => {
 
 void describe('hpc check()', () => {
   void it('formats YAML paths the way core prints them', () => {
-    assert.equal(formatYamlPath(['clusters', 'hpc', 'compute_nodes', 1, 'ip']), 'clusters.hpc.compute_nodes[1].ip')
-    assert.equal(formatYamlPath([]), '')
+    assert.equal(formatPath(['clusters', 'hpc', 'compute_nodes', 1, 'ip']), 'clusters.hpc.compute_nodes[1].ip')
   })
 
   void it('accepts the examples', () => {

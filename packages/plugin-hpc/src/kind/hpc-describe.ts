@@ -1,9 +1,9 @@
 /** describe() and check() of the hpc kind: the section seen as a ClusterDescription, plus Slurm checks. */
+import {issueAt} from '@ai-how/core'
 import type {ClusterDescription, ConfigIssue, LoadedConfig} from '@ai-how/core'
 import {nodeKeys} from '../naming/names.js'
 import {clusterPath, describeClusterShell} from './describe/cluster.js'
 import {nodeDescriber} from './describe/node.js'
-import {configIssue} from './issues.js'
 import type {HpcClusterConfig} from './types.js'
 
 export const HPC_KIND = 'hpc'
@@ -42,7 +42,7 @@ export function checkHpc(section: unknown, loaded: Loaded): ConfigIssue[] {
   const {slurm_config: slurm} = section as HpcClusterConfig
   if (slurm.partitions.includes(slurm.default_partition)) return []
   return [
-    configIssue(loaded, [...clusterPath(HPC_KIND), 'slurm_config', 'default_partition'], {
+    issueAt(loaded.locator, [...clusterPath(HPC_KIND), 'slurm_config', 'default_partition'], {
       code: 'slurm.default-partition-unknown',
       message: `default_partition "${slurm.default_partition}" is not one of the partitions (${slurm.partitions.join(', ')})`,
       fix: `Set default_partition to one of: ${slurm.partitions.join(', ')}; or add "${slurm.default_partition}" to partitions.`,
