@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
 import {mkdtemp, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {hasCode} from '@ai-how/core'
 import {holdsDevices, virshDomainState} from './domain-state.js'
-
-function hasVirsh(): boolean {
-  try {
-    execFileSync('virsh', ['--version'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
+import {hasVirsh} from '../test-support/virsh.js'
 
 const skip = hasVirsh() ? false : 'virsh is not installed (Debian: apt-get install libvirt-clients)'
 

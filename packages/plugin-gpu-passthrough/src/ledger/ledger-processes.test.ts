@@ -4,7 +4,7 @@
  * clusters share one GPU; one VM holds it at a time; a stale holder is cleared with a notice.
  */
 import assert from 'node:assert/strict'
-import {execFile, execFileSync} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,19 +13,11 @@ import {promisify} from 'node:util'
 import type {NodeLifecycleEvent, NodeLifecyclePhase, StateDocument} from '@ai-how/core'
 import {makeCluster} from '../test-support/clusters.js'
 import {REPO_ROOT} from '../test-support/paths.js'
+import {hasVirsh} from '../test-support/virsh.js'
 
 const run = promisify(execFile)
 const HELPER = path.join(REPO_ROOT, 'packages/plugin-gpu-passthrough/src/test-support/run-lifecycle.ts')
 const GPU = '0000:01:00.0'
-
-function hasVirsh(): boolean {
-  try {
-    execFileSync('virsh', ['--version'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
 
 const hpc = makeCluster({kind: 'hpc', name: 'lab-hpc', nodes: [{key: 'compute-01', devices: [[GPU, 'gpu'], ['0000:01:00.1', 'audio']]}]})
 const cloud = makeCluster({kind: 'cloud', name: 'lab-cloud', nodes: [{key: 'gpu-worker-01', devices: [[GPU, 'gpu']]}]})
