@@ -9,6 +9,8 @@ import path from 'node:path'
 import type {Logger} from '../contracts/extensions.js'
 import {AiHowError, hasCode, isAiHowError} from '../errors.js'
 import {acquireLock} from './lock.js'
+import {describeHolder} from './lock-info.js'
+import type {LockInfo} from './lock-info.js'
 
 const WAIT_MS = 1500
 
@@ -33,7 +35,8 @@ export async function withClusterLock<T>(options: ClusterLockOptions, fn: () => 
     held = await acquireLock(lockFile, {holder: options.holder, timeoutMs: WAIT_MS, log: options.log, stateFile: options.statePath})
   } catch (error) {
     if (!hasCode(error, 'STATE_LOCKED') || !isAiHowError(error)) throw error
-    const who = error.message.replace(/^.* is locked by /, '').replace(/; gave up after .*$/, '')
+    const holder = (error.details as {holder?: LockInfo} | undefined)?.holder
+    const who = holder === undefined ? `a process whose lock ${lockFile} cannot be read` : describeHolder(holder)
     throw new AiHowError(`the cluster ${options.cluster} (${options.stateKey}) is busy: another ai-how command works on it: ${who}`, {
       code: 'CLUSTER_BUSY',
       actions: error.actions,
