@@ -11,10 +11,10 @@ import path from 'node:path'
 import type {Step, Undo} from '@ai-how/core'
 import {buildSeedIso} from '../cloud-init/iso.js'
 import {seedView} from '../cloud-init/view.js'
-import {macForVm, networkName, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
+import {macForVm, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
 import {nodeImage} from './images.js'
 import type {NodePlan} from './live.js'
-import {consoleLogPath} from './paths.js'
+import {domainViewOptions} from './render-options.js'
 import type {StartRecord} from './start-steps.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
 import type {VmManager} from './vm-manager.js'
@@ -82,19 +82,7 @@ export class NodeSteps {
       {
         title: 'define the domain',
         run: async () => {
-          const {xml, summary} = await this.tools.vms.render(this.spec.cluster, node, {
-            ...this.spec.cpu,
-            ...this.spec.nodeOptions(node),
-            ...(this.spec.hugepageSize === undefined ? {} : {hugepageSize: this.spec.hugepageSize}),
-            ...(this.spec.memfd === undefined ? {} : {memfd: this.spec.memfd}),
-            networkName: networkName(this.spec.cluster.name),
-            mac: macForVm(node.vmName),
-            diskPath: paths.disk,
-            seedIsoPath: paths.seed,
-            consoleLogPath: consoleLogPath(node.vmName, this.spec.consoleLogDir),
-            uuid,
-            ownedVolumes: [{pool, volume: disk}, {pool, volume: seed}],
-          })
+          const {xml, summary} = await this.tools.vms.render(this.spec.cluster, node, domainViewOptions(this.spec, node, {disk: paths.disk, seed: paths.seed, uuid}))
           const undo = await this.tools.vms.define(node.vmName, xml)
           record.created.push(node.key)
           if (summary !== undefined) record.gpus.set(node.key, summary)

@@ -7,13 +7,13 @@ import path from 'node:path'
 import type {PlanItem, PlanReport} from '@ai-how/core'
 import {sameOwner} from '../hypervisor/ownership.js'
 import type {NetworkSummary, PoolSummary} from '../hypervisor/types.js'
-import {macForVm, networkName, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
+import {macForVm, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
 import {buildNetworkView} from '../render/network-view.js'
 import {buildPoolView} from '../render/storage-view.js'
 import {baseVolumeFor, nodeImage} from './images.js'
 import {clusterOwner, planNodes, readLive} from './live.js'
 import {diffHosts, readNetworkXml} from './network-xml.js'
-import {consoleLogPath} from './paths.js'
+import {domainViewOptions, networkViewOptions} from './render-options.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
 import {VmManager} from './vm-manager.js'
 
@@ -26,13 +26,7 @@ function ownership(object: Owned, spec: VmClusterSpec): {action: 'keep' | 'confl
 }
 
 async function networkItem(spec: VmClusterSpec, deps: ClusterManagerDeps, showXml: boolean, live: NetworkSummary | undefined): Promise<PlanItem> {
-  const dhcp = spec.dhcp
-  const view = buildNetworkView(spec.cluster, {
-    networkName: networkName(spec.cluster.name),
-    ...(dhcp?.start === undefined ? {} : {dhcpStart: dhcp.start}),
-    ...(dhcp?.end === undefined ? {} : {dhcpEnd: dhcp.end}),
-    ...(dhcp?.dnsServers === undefined ? {} : {dnsServers: dhcp.dnsServers}),
-  })
+  const view = buildNetworkView(spec.cluster, networkViewOptions(spec))
   const details = {bridge: view.bridge, gateway: view.gateway, dhcp: view.hosts.map((h) => `${h.name}=${h.ip}`)}
   const item: PlanItem = {object: 'network', name: view.name, action: 'create', reason: 'absent', details}
   if (showXml) item.xml = deps.renderer.network(view)
@@ -76,18 +70,7 @@ export async function planCluster(spec: VmClusterSpec, deps: ClusterManagerDeps,
     const item: PlanItem = {object: 'domain', name: node.vmName, action: p.action === 'boot' ? 'change' : p.action, reason, details}
     if (showXml && p.domain) item.xml = p.domain.xml
     if (showXml && !p.domain) {
-      const rendered = await vms.render(cluster, node, {
-        ...spec.cpu,
-        ...spec.nodeOptions(node),
-        ...(spec.hugepageSize === undefined ? {} : {hugepageSize: spec.hugepageSize}),
-        ...(spec.memfd === undefined ? {} : {memfd: spec.memfd}),
-        networkName: networkName(cluster.name),
-        mac: macForVm(node.vmName),
-        diskPath: path.posix.join(spec.poolPath, disk),
-        seedIsoPath: path.posix.join(spec.poolPath, seed),
-        consoleLogPath: consoleLogPath(node.vmName, spec.consoleLogDir),
-        ownedVolumes: [{pool, volume: disk}, {pool, volume: seed}],
-      })
+      const rendered = await vms.render(cluster, node, domainViewOptions(spec, node, {disk: path.posix.join(spec.poolPath, disk), seed: path.posix.join(spec.poolPath, seed)}))
       item.xml = rendered.xml
     }
     items.push(item)

@@ -16,6 +16,7 @@ import {fingerprint, sourceChange} from './base-fingerprint.js'
 import type {ImageFingerprint} from './base-fingerprint.js'
 import {baseVolumeFor, checkNodeFiles, nodeImage} from './images.js'
 import type {NodePlan} from './live.js'
+import {networkViewOptions} from './render-options.js'
 import {clusterOwner} from './live.js'
 import type {EnsureOutcome} from './network-manager.js'
 import {NetworkManager} from './network-manager.js'
@@ -110,13 +111,7 @@ export class StartSteps {
         {
           title: `Network ${networkName(this.name)}`,
           run: async (ctx) => {
-            const dhcp = this.spec.dhcp
-            const result = await this.network.ensure(this.spec.cluster, {
-              networkName: networkName(this.name),
-              ...(dhcp?.start === undefined ? {} : {dhcpStart: dhcp.start}),
-              ...(dhcp?.end === undefined ? {} : {dhcpEnd: dhcp.end}),
-              ...(dhcp?.dnsServers === undefined ? {} : {dnsServers: dhcp.dnsServers}),
-            })
+            const result = await this.network.ensure(this.spec.cluster, networkViewOptions(this.spec))
             record.network = result.outcome
             record.changes.push(...result.changes)
             ctx.setTitle(`Network ${networkName(this.name)}: ${result.outcome}`)
