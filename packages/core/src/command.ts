@@ -29,15 +29,19 @@ export abstract class AiHowCommand extends Command {
   aiHowLogger(): Logger {
     const json = this.jsonEnabled()
     const debug = Boolean(process.env.AI_HOW_DEBUG)
+    // oclif's logToStderr prints nothing under --json, so warnings and debug lines go straight to stderr.
+    const stderr = (line: string): void => {
+      process.stderr.write(`${line}\n`)
+    }
     return {
       info: (m) => {
-        if (!json) this.logToStderr(m)
+        if (!json) stderr(m)
       },
       warn: (m) => {
-        this.logToStderr(`Warning: ${m}`)
+        stderr(`Warning: ${m}`)
       },
       debug: (m) => {
-        if (debug) this.logToStderr(`debug: ${m}`)
+        if (debug) stderr(`debug: ${m}`)
       },
     }
   }
