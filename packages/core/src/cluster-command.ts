@@ -37,12 +37,12 @@ export interface LoadedCluster {
   ctx: ClusterContext
 }
 
-/** Builds the context of one cluster kind from a config file. */
+/** Builds the context of one cluster kind from a config file (or a config already loaded with these kinds). */
 export async function loadCluster(
   command: AiHowCommand,
   kinds: ClusterKind[],
   kindKey: string,
-  configFile: string,
+  config: string | LoadedConfig,
   options: {state?: string | undefined; signal: AbortSignal; flags: Record<string, unknown>},
 ): Promise<LoadedCluster> {
   const kind = kinds.find((k) => k.key === kindKey)
@@ -52,7 +52,7 @@ export async function loadCluster(
       actions: [`Installed kinds: ${kinds.map((k) => k.key).join(', ') || 'none'}. Install the plugin that provides it: ai-how plugins install NAME.`],
     })
   }
-  const loaded: LoadedConfig = await loadConfig(configFile, kinds)
+  const loaded: LoadedConfig = typeof config === 'string' ? await loadConfig(config, kinds) : config
   const section = loaded.config.clusters[kindKey]
   if (section === undefined) {
     throw new ConfigError(`${loaded.file} has no clusters.${kindKey} section`, {

@@ -3,7 +3,7 @@ import {AiHowCommand} from '../command.js'
 import {loadCluster} from '../cluster-command.js'
 import {loadConfig} from '../config/index.js'
 import type {PlanReport} from '../contracts/extensions.js'
-import {UsageError} from '../errors.js'
+import {UsageError, hasCode} from '../errors.js'
 import {loadClusterKinds, resolveExtension} from '../plugins.js'
 import {formatPlan} from '../plan/format.js'
 
@@ -40,10 +40,13 @@ export default class Plan extends AiHowCommand {
     }
     const reports: PlanReport[] = []
     for (const key of flags.cluster === undefined ? keys : [flags.cluster]) {
-      const {kind, ctx} = await loadCluster(this, kinds, key, args.config, {state: flags.state, signal: new AbortController().signal, flags: {showXml: flags['show-xml']}})
-      const provisioner = await resolveExtension(this.config, 'provisioner', kind)
-      if (!provisioner.plan) {
-        this.warn(`cluster kind ${key} (${kind.plugin}) cannot plan`)
+      const {kind, ctx} = await loadCluster(this, kinds, key, loaded, {state: flags.state, signal: new AbortController().signal, flags: {showXml: flags['show-xml']}})
+      const provisioner = await resolveExtension(this.config, 'provisioner', kind).catch((error: unknown) => {
+        if (hasCode(error, 'PLUGIN_MISSING_EXTENSION')) return undefined
+        throw error
+      })
+      if (!provisioner?.plan) {
+        this.aiHowLogger().warn(`cluster kind ${key} (${kind.plugin}) cannot plan yet: skipped`)
         continue
       }
       const report = await provisioner.plan(ctx)
