@@ -169,6 +169,32 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     }
   })
 
+  void it('reports the error of the attempt before when the deadline cut the last attempt short, and a real timeout as such', async () => {
+    const sockets = new Set<net.Socket>()
+    let connections = 0
+    // The first connection is reset at once; every later one is held open in silence.
+    const flaky = net.createServer((socket) => {
+      connections += 1
+      if (connections === 1) socket.destroy()
+      else sockets.add(socket)
+    })
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve))
+    const {port} = flaky.address() as AddressInfo
+    try {
+      const cut: unknown = await waitForSsh(target(port, {deadlineMs: 600, initialDelayMs: 100, attemptTimeoutMs: 5000})).catch((e: unknown) => e)
+      assert.ok(isAiHowError(cut) && cut.code === 'SSH_TIMEOUT', String(cut))
+      assert.equal((cut.details as {attempts: number}).attempts, 2)
+      assert.equal((cut.details as {lastError: string}).lastError, 'HANDSHAKE_FAILED', 'the reset of the first attempt, not the timeout of the cut-short second')
+      connections = 0
+      const slow: unknown = await waitForSsh(target(port, {deadlineMs: 1000, initialDelayMs: 100, attemptTimeoutMs: 200})).catch((e: unknown) => e)
+      assert.ok(isAiHowError(slow) && slow.code === 'SSH_TIMEOUT', String(slow))
+      assert.equal((slow.details as {lastError: string}).lastError, 'ETIMEDOUT')
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      flaky.close()
+    }
+  })
+
   void it('reports AUTH_FAILED when the server does not trust the key', async () => {
     const port = await freePort()
     const stranger = await ensureClusterKeyPair(dir, 'stranger')

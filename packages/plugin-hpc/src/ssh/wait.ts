@@ -50,16 +50,14 @@ export async function waitForSsh(options: WaitForSshOptions): Promise<SshReady> 
     const remaining = deadline - Date.now()
     if (remaining <= 0) break
     attempts += 1
-    try {
-      await withSession(options, Math.min(perAttempt, remaining), signal, (client) => probe(client, options))
+    const failure = await attempt(options, Math.min(perAttempt, remaining), signal)
+    if (failure === undefined) {
       log?.(`ssh ${options.host}: ready after ${attempts} attempt(s)`)
       return {host: options.host, attempts, elapsedMs: Date.now() - started}
-    } catch (error) {
-      if (!(error instanceof SshAttemptError)) throw error
-      last = error
     }
+    if (!cutShort(failure, remaining, perAttempt) || attempts === 1) last = failure
     const wait = Math.min(delay, deadline - Date.now())
-    log?.(`ssh ${options.host}: attempt ${attempts} failed (${last.reason}: ${last.message})${wait > 0 ? `; retry in ${wait} ms` : ''}`)
+    log?.(`ssh ${options.host}: attempt ${attempts} failed (${failure.reason}: ${failure.message})${wait > 0 ? `; retry in ${wait} ms` : ''}`)
     if (wait <= 0) break
     await pause(wait, signal)
     delay = Math.min(delay * 2, maxDelay)
@@ -69,6 +67,25 @@ export async function waitForSsh(options: WaitForSshOptions): Promise<SshReady> 
     lastReason: last.reason, lastMessage: last.message, knownHostsFile: options.knownHostsFile,
     ...(options.hints === undefined ? {} : {hints: options.hints}),
   })
+}
+
+/**
+ * A timeout of an attempt that the deadline left under 2 s says only that time ran out: the error
+ * of the attempt before it (connection refused, authentication failed...) explains the node better.
+ */
+function cutShort(failure: SshAttemptError, budgetMs: number, perAttemptMs: number): boolean {
+  return failure.reason === 'ETIMEDOUT' && budgetMs < perAttemptMs && budgetMs < 2000
+}
+
+/** One probe: undefined when the node is ready, the transient failure otherwise. */
+async function attempt(options: WaitForSshOptions, timeoutMs: number, signal: AbortSignal | undefined): Promise<SshAttemptError | undefined> {
+  try {
+    await withSession(options, timeoutMs, signal, (client) => probe(client, options))
+    return undefined
+  } catch (error) {
+    if (error instanceof SshAttemptError) return error
+    throw error
+  }
 }
 
 async function probe(client: Client, options: WaitForSshOptions): Promise<void> {
