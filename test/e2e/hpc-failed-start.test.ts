@@ -1,14 +1,15 @@
 // A start that fails midway, on a real libvirtd: an existing hpc cluster (its controller runs) grows
 // by a compute node that never answers SSH. The failed run removes exactly what it created (the new
 // domain, its disk and seed, its DHCP reservation) and leaves the existing cluster's objects and its
-// state entry untouched. A node whose image is missing is refused before anything is touched.
+// state entry untouched. A real Ctrl+C (SIGINT to the ai-how process) while a new node boots does
+// the same. A node whose image is missing is refused before anything is touched.
 import assert from 'node:assert/strict'
 import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, runAiHow, sshRun, virsh, virshNames} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, runAiHow, spawnAiHow, sshRun, virsh, virshNames} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
@@ -83,6 +84,34 @@ void describe('hpc start that fails midway, on a real libvirtd', {timeout: 30 * 
     // And the existing VMs still serve.
     const probe = await sshRun(host, {ip: c.controllerIp, user: image.user, privateKeyPath: c.privateKey}, 'hostname', 60_000)
     assert.equal(probe.stdout.trim(), `${c.name}-controller`)
+  })
+
+  void it('Ctrl+C (a real SIGINT) while a new node boots: its objects are removed, the existing cluster and its state entry are untouched', async (t) => {
+    assert.ok(host && dirs)
+    const newNode = `${c.name}-compute-02`
+    await writeConfig(c, image, [{ip: `${c.subnet}.11`}, {ip: `${c.subnet}.12`}])
+    const start = performance.now()
+    const child = spawnAiHow(host, ['hpc', 'start', c.config, '--skip-deploy', '--state', c.state], {dirs})
+    let stderr = ''
+    const waiting = new Promise<boolean>((resolve) => {
+      child.onStderr((text) => {
+        stderr += text
+        if (stderr.includes('Wait for SSH')) resolve(true)
+      })
+      void child.result.then(() => { resolve(false) })
+    })
+    assert.ok(await waiting, `start never reached the SSH wait:\n${stderr}`)
+    const domainsThen = await virshNames(host, ['list', '--all', '--name'])
+    assert.ok(domainsThen.includes(newNode), `${newNode} is defined when Ctrl+C comes`)
+    child.kill('SIGINT')
+    const res = await child.result
+    t.diagnostic(`start interrupted and rolled back in ${seconds(start)} s`)
+    assert.equal(res.exitCode, 1, `${res.stdout}\n${res.stderr}`)
+    assert.match(res.stderr, /Interrupted \(Ctrl\+C\)/)
+    assert.match(res.stderr, /removed/)
+    assert.deepEqual(await snapshot(host, c), before1)
+    assert.equal((await readState(c)).text, stateBefore)
+    assert.deepEqual(await findLeftovers(host, newNode), [])
   })
 
   void it('a new node whose image is missing is refused with exit 2 before anything is created', async () => {

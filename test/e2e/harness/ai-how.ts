@@ -1,10 +1,11 @@
 import {mkdir, mkdtemp} from 'node:fs/promises'
+import {execa} from 'execa'
 import os from 'node:os'
 import path from 'node:path'
 
 import type {CmdResult} from './exec.js'
 import type {E2eHost} from './host.js'
-import {inNetns} from './netns.js'
+import {inNetns, nsenterArgs} from './netns.js'
 import {aiHowBin} from './paths.js'
 
 /** Isolated folders for one ai-how invocation (or a series that shares state). */
@@ -38,7 +39,39 @@ export interface RunAiHowOptions {
  * Never throws on a non-zero exit: tests assert on exitCode.
  */
 export async function runAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): Promise<CmdResult> {
-  const env = {
+  return inNetns(host, process.execPath, [aiHowBin, ...args], {
+    env: aiHowEnv(host, options),
+    cwd: options.cwd ?? options.dirs.root,
+    timeoutMs: options.timeoutMs ?? 20 * 60_000,
+    reject: false,
+  })
+}
+
+/** A running ai-how: its stderr as it comes, a way to signal it, and its result once it exits. */
+export interface RunningAiHow {
+  onStderr(listener: (text: string) => void): void
+  kill(signal: NodeJS.Signals): void
+  result: Promise<CmdResult>
+}
+
+/**
+ * Starts the real binary like runAiHow but returns at once, for tests that signal it (a signal
+ * sent to the process reaches ai-how itself).
+ */
+export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): RunningAiHow {
+  const cwd = options.cwd ?? options.dirs.root
+  const child = execa('nsenter', nsenterArgs(host, cwd, process.execPath, [aiHowBin, ...args]), {
+    env: aiHowEnv(host, options), cwd, stdin: 'ignore', reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
+  })
+  return {
+    onStderr: (listener) => { child.stderr.on('data', (chunk: Buffer) => { listener(chunk.toString()) }) },
+    kill: (signal) => { child.kill(signal) },
+    result: child.then((r) => ({exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr})),
+  }
+}
+
+function aiHowEnv(host: E2eHost, options: RunAiHowOptions): Record<string, string> {
+  return {
     AI_HOW_DATA_DIR: options.dirs.data,
     AI_HOW_CACHE_DIR: options.dirs.cache,
     AI_HOW_CONFIG_DIR: options.dirs.config,
@@ -47,10 +80,4 @@ export async function runAiHow(host: E2eHost, args: readonly string[], options: 
     FORCE_COLOR: '0',
     ...options.env,
   }
-  return inNetns(host, process.execPath, [aiHowBin, ...args], {
-    env,
-    cwd: options.cwd ?? options.dirs.root,
-    timeoutMs: options.timeoutMs ?? 20 * 60_000,
-    reject: false,
-  })
 }

@@ -1,7 +1,7 @@
 // The e2e harness: a namespaced libvirtd (host.ts), the cached guest image (image.ts), running
 // commands where the guests are (netns.ts), the real ai-how binary (ai-how.ts), SSH and Ansible
 // against guests (ssh.ts, ansible.ts) and the leftovers check (leftovers.ts). See ../README.md.
-export {makeAiHowDirs, runAiHow} from './ai-how.js'
+export {makeAiHowDirs, runAiHow, spawnAiHow} from './ai-how.js'
 export type {AiHowDirs, RunAiHowOptions} from './ai-how.js'
 export {runPlaybook} from './ansible.js'
 export type {PlaybookRun} from './ansible.js'

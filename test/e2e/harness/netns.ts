@@ -14,6 +14,10 @@ export async function inNetns(
   options: CmdOptions = {},
 ): Promise<CmdResult> {
   const cwd = options.cwd ?? process.cwd()
-  const nsenter = ['-t', String(host.libvirtdPid), '-n', '-m', `--wd=${cwd}`, '--', file, ...args]
-  return run('nsenter', nsenter, {...options, cwd})
+  return run('nsenter', nsenterArgs(host, cwd, file, args), {...options, cwd})
+}
+
+/** nsenter's arguments for FILE ARGS in the run's namespaces; nsenter execs FILE (no fork), so signals reach it. */
+export function nsenterArgs(host: E2eHost, cwd: string, file: string, args: readonly string[]): string[] {
+  return ['-t', String(host.libvirtdPid), '-n', '-m', `--wd=${cwd}`, '--', file, ...args]
 }

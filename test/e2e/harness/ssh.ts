@@ -1,6 +1,6 @@
 import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import ssh2 from 'ssh2'
+import {parsableKeyPair} from '@ai-how/plugin-hpc'
 
 import type {E2eHost} from './host.js'
 import {inNetns} from './netns.js'
@@ -15,7 +15,7 @@ export interface TestKeyPair {
 
 /** A fresh ed25519 key pair in OpenSSH format (readable by ssh2, ssh and Ansible), written to DIR. */
 export async function generateTestKeyPair(dir: string, name = 'id_ed25519'): Promise<TestKeyPair> {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment: 'ai-how-e2e'})
+  const pair = parsableKeyPair('ai-how-e2e')
   const privateKeyPath = path.join(dir, name)
   const publicKeyPath = `${privateKeyPath}.pub`
   await writeFile(privateKeyPath, pair.private, {mode: 0o600})

@@ -1,4 +1,4 @@
-export {clusterKeyPath, ensureClusterKeyPair, loadKeyPair} from './keypair.js'
+export {clusterKeyPath, ensureClusterKeyPair, loadKeyPair, parsableKeyPair} from './keypair.js'
 export type {SshKeyPair} from './keypair.js'
 export {clusterKnownHostsPath, entriesFor, forgetHostKeys, hostPattern, hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
 export type {KnownHostEntry} from './known-hosts.js'

@@ -61,7 +61,7 @@ export async function loadKeyPair(privateKeyPath: string): Promise<SshKeyPair> {
  * ssh2 writes about 1 in 200 of the ed25519 keys it generates in a form its own parser rejects
  * ("Malformed OpenSSH private key", measured: 16 of 3000): generate until the key parses.
  */
-function parsableKeyPair(comment: string): {private: string; public: string} {
+export function parsableKeyPair(comment = ''): {private: string; public: string} {
   for (let attempt = 1; ; attempt++) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment})
     if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair

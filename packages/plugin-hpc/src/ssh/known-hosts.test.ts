@@ -5,10 +5,11 @@ import os from 'node:os'
 import path from 'node:path'
 import ssh2 from 'ssh2'
 import {checkHostKey} from './host-key.js'
+import {parsableKeyPair} from './keypair.js'
 import {clusterKnownHostsPath, forgetHostKeys, hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
 
 const blobOf = (): Buffer => {
-  const parsed = ssh2.utils.parseKey(ssh2.utils.generateKeyPairSync('ed25519').public)
+  const parsed = ssh2.utils.parseKey(parsableKeyPair().public)
   if (parsed instanceof Error) throw parsed
   return parsed.getPublicSSH()
 }

@@ -11,7 +11,7 @@ import ssh2 from 'ssh2'
 import type {Connection, ParsedKey, Server} from 'ssh2'
 import {hasCode, isAiHowError} from '@ai-how/core'
 import {sshExec} from './exec.js'
-import {ensureClusterKeyPair} from './keypair.js'
+import {ensureClusterKeyPair, parsableKeyPair} from './keypair.js'
 import type {SshKeyPair} from './keypair.js'
 import {parseKnownHosts} from './known-hosts.js'
 import {waitForAll} from './wait-all.js'
@@ -26,7 +26,7 @@ interface TestServer {port: number; hostKey: ParsedKey; commands: string[]; clos
 
 /** A real SSH server on 127.0.0.1 that accepts `authorized` for user debian and answers exec requests. */
 async function startServer(port: number, authorized: SshKeyPair, exitFor: (command: string) => number = () => 0): Promise<TestServer> {
-  const hostPrivate = ssh2.utils.generateKeyPairSync('ed25519').private
+  const hostPrivate = parsableKeyPair().private
   const hostKey = ssh2.utils.parseKey(hostPrivate) as ParsedKey
   const allowed = ssh2.utils.parseKey(authorized.publicKey) as ParsedKey
   const connections = new Set<Connection>()
