@@ -1,11 +1,11 @@
 import {mkdir, mkdtemp} from 'node:fs/promises'
-import {execa} from 'execa'
 import os from 'node:os'
 import path from 'node:path'
+import {execa} from 'execa'
 
 import type {CmdResult} from './exec.js'
 import type {E2eHost} from './host.js'
-import {inNetns, nsenterArgs} from './netns.js'
+import {nsenterArgs} from './netns.js'
 import {aiHowBin} from './paths.js'
 
 /** Isolated folders for one ai-how invocation (or a series that shares state). */
@@ -39,12 +39,7 @@ export interface RunAiHowOptions {
  * Never throws on a non-zero exit: tests assert on exitCode.
  */
 export async function runAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): Promise<CmdResult> {
-  return inNetns(host, process.execPath, [aiHowBin, ...args], {
-    env: aiHowEnv(host, options),
-    cwd: options.cwd ?? options.dirs.root,
-    timeoutMs: options.timeoutMs ?? 20 * 60_000,
-    reject: false,
-  })
+  return spawnAiHow(host, args, options).result
 }
 
 /** A running ai-how: its stderr as it comes, a way to signal it, and its result once it exits. */
@@ -60,18 +55,7 @@ export interface RunningAiHow {
  */
 export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): RunningAiHow {
   const cwd = options.cwd ?? options.dirs.root
-  const child = execa('nsenter', nsenterArgs(host, cwd, process.execPath, [aiHowBin, ...args]), {
-    env: aiHowEnv(host, options), cwd, stdin: 'ignore', reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
-  })
-  return {
-    onStderr: (listener) => { child.stderr.on('data', (chunk: Buffer) => { listener(chunk.toString()) }) },
-    kill: (signal) => { child.kill(signal) },
-    result: child.then((r) => ({exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr})),
-  }
-}
-
-function aiHowEnv(host: E2eHost, options: RunAiHowOptions): Record<string, string> {
-  return {
+  const env = {
     AI_HOW_DATA_DIR: options.dirs.data,
     AI_HOW_CACHE_DIR: options.dirs.cache,
     AI_HOW_CONFIG_DIR: options.dirs.config,
@@ -79,5 +63,13 @@ function aiHowEnv(host: E2eHost, options: RunAiHowOptions): Record<string, strin
     NO_COLOR: '1',
     FORCE_COLOR: '0',
     ...options.env,
+  }
+  const child = execa('nsenter', nsenterArgs(host, cwd, process.execPath, [aiHowBin, ...args]), {
+    env, cwd, stdin: 'ignore', reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
+  })
+  return {
+    onStderr: (listener) => { child.stderr.on('data', (chunk: Buffer) => { listener(chunk.toString()) }) },
+    kill: (signal) => { child.kill(signal) },
+    result: child.then((r) => ({exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr})),
   }
 }
