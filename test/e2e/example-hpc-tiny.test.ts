@@ -40,7 +40,7 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
 
   after(async () => {
     if (host !== undefined) {
-      if (dirs !== undefined && (await findLeftovers(host, 'hpc-tiny')).length > 0) await aiHow(['hpc', 'destroy', example, '--force', '--timeout', '0'])
+      if (dirs !== undefined && (await findLeftovers(host, 'hpc-tiny')).length > 0) await aiHow(['hpc', 'destroy', example, '--force'])
       await releaseHost()
     }
     if (work !== undefined) await rm(work, {recursive: true, force: true})

@@ -58,7 +58,7 @@ void describe('hpc start that fails midway, on a real libvirtd', {timeout: 30 * 
 
   after(async () => {
     if (host !== undefined) {
-      if (dirs !== undefined) await aiHow(['hpc', 'destroy', c.config, '--force', '--timeout', '0'])
+      if (dirs !== undefined) await aiHow(['hpc', 'destroy', c.config, '--force'])
       const left = await findLeftovers(host, c.name)
       await releaseHost()
       assert.deepEqual(left, [], 'destroy after the failure tests leaves nothing')

@@ -48,7 +48,7 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
   after(async () => {
     if (host !== undefined) {
       // Whatever happened above, nothing of the cluster may stay.
-      if (dirs !== undefined && (await findLeftovers(host, c.name)).length > 0) await aiHow(['hpc', 'destroy', c.config, '--force', '--timeout', '0'])
+      if (dirs !== undefined && (await findLeftovers(host, c.name)).length > 0) await aiHow(['hpc', 'destroy', c.config, '--force'])
       await releaseHost()
     }
     if (work !== undefined) await rm(work, {recursive: true, force: true})
@@ -127,7 +127,7 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
   void it('destroy --force leaves no domain, volume, pool, network, seed or state entry of the cluster', async (t) => {
     assert.ok(host)
     const start = performance.now()
-    const res = await aiHow(['hpc', 'destroy', c.config, '--force', '--timeout', '60', '--json'])
+    const res = await aiHow(['hpc', 'destroy', c.config, '--force', '--json'])
     t.diagnostic(`hpc destroy: ${seconds(start)} s`)
     assert.equal(res.exitCode, 0, res.stderr)
     const result = parseJson(res.stdout) as {domains: string[]; pools: string[]; networks: string[]; archive: string}

@@ -12,7 +12,7 @@ import type {ClusterDescription} from './contracts/cluster.js'
 import type {ClusterContext, ClusterContributions, ClusterKind, ExtensionMap, ExtensionPoint, NodeContribution} from './contracts/extensions.js'
 import type {LoadedConfig} from './contracts/config.js'
 import {ConfigError} from './errors.js'
-import {callHook, loadClusterKinds, resolveExtension} from './plugins.js'
+import {callHook, findExtension, loadClusterKinds, resolveExtension} from './plugins.js'
 import {resolveStatePath} from './state/index.js'
 
 /** The contribution hooks of all plugins, bound to one cluster. */
@@ -73,6 +73,7 @@ export async function loadCluster(
     signal: options.signal,
     options: options.flags,
     contributions: clusterContributions(command.config, kindKey, cluster, statePath),
+    resolve: (point) => findExtension(command.config, point, kind),
   }
   return {kind, ctx}
 }

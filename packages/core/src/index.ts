@@ -1,7 +1,7 @@
 export type * from './contracts/index.js'
 export * from './errors.js'
 export {AiHowCommand, DEFAULT_STATE_PATH} from './command.js'
-export {callHook, loadClusterKinds, resolveExtension} from './plugins.js'
+export {callHook, findExtension, loadClusterKinds, resolveExtension} from './plugins.js'
 export * from './inventory/index.js'
 export * from './runner/index.js'
 export * from './state/index.js'

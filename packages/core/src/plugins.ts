@@ -76,10 +76,10 @@ const EVENTS: Record<ExtensionPoint, 'ai-how:provisioner' | 'ai-how:inventory-ge
 }
 
 /**
- * The implementation of one extension point for a kind: a plugin answering the point's hook event
- * wins (one at most), else the kind's own registration provides it.
+ * The implementation of one extension point for a kind, or undefined: a plugin answering the
+ * point's hook event wins (one at most), else the kind's own registration provides it.
  */
-export async function resolveExtension<P extends ExtensionPoint>(config: Config, point: P, kind: ClusterKind): Promise<ExtensionMap[P]> {
+export async function findExtension<P extends ExtensionPoint>(config: Config, point: P, kind: ClusterKind): Promise<ExtensionMap[P] | undefined> {
   const answers = (await callHook(config, EVENTS[point], {kind: kind.key}, DISCOVERY_TIMEOUT_MS)).filter((a) => a.result !== undefined)
   if (answers.length > 1) {
     throw new PluginContractError(`several plugins provide the ${point} of kind "${kind.key}": ${answers.map((a) => a.plugin).join(', ')}`, {
@@ -87,7 +87,12 @@ export async function resolveExtension<P extends ExtensionPoint>(config: Config,
       actions: ['Uninstall all but one of them with `ai-how plugins uninstall NAME`.'],
     })
   }
-  const impl = (answers[0]?.result ?? kind[point]) as ExtensionMap[P] | undefined
+  return (answers[0]?.result ?? kind[point]) as ExtensionMap[P] | undefined
+}
+
+/** Like findExtension, but a kind without an implementation of `point` is an error. */
+export async function resolveExtension<P extends ExtensionPoint>(config: Config, point: P, kind: ClusterKind): Promise<ExtensionMap[P]> {
+  const impl = await findExtension(config, point, kind)
   if (!impl) {
     throw new PluginContractError(`no plugin provides the ${point} of cluster kind "${kind.key}"`, {
       code: 'PLUGIN_MISSING_EXTENSION',

@@ -31,6 +31,12 @@ export interface ClusterContext {
   options: Readonly<Record<string, unknown>>
   /** What other plugins contribute to this cluster's VMs (devices, lifecycle steps such as the GPU ledger). */
   contributions: ClusterContributions
+  /**
+   * Resolves another extension point of this cluster's kind through core (a plugin answering the
+   * point's hook event wins over the kind's own registration); undefined when nobody provides it.
+   * A provisioner uses it to reach the deployer and health checker.
+   */
+  resolve?: <P extends ExtensionPoint>(point: P) => Promise<ExtensionMap[P] | undefined>
 }
 
 /** Core's facade over the contribution hooks, so extensions need no oclif Config. */
@@ -81,19 +87,36 @@ export interface DeployResult {
   ok: boolean
   logFile?: string
   summary: string
+  /** The playbook that ran, when one did. */
+  playbook?: string
+  exitCode?: number
+  /** Ansible's PLAY RECAP lines (or the deploy tool's closing lines). */
+  recap?: string[]
+  /** Why it failed, in words that name the failing task and host when known. */
+  failure?: string
+}
+
+/** How a deployer reports into the task list of the command that runs it. */
+export interface DeployProgress {
+  /** Aborted on Ctrl+C or when the run fails elsewhere: stop the deploy tool. */
+  signal?: AbortSignal
+  /** One line of progress (a task name, a host result); shown under the deploy step. */
+  onLine?(line: string): void
 }
 
 export interface Deployer {
-  deploy(ctx: ClusterContext, inventoryPath: string): Promise<DeployResult>
+  deploy(ctx: ClusterContext, inventoryPath: string, progress?: DeployProgress): Promise<DeployResult>
 }
 
 export interface HealthReport {
   healthy: boolean
   checks: {name: string; ok: boolean; message: string}[]
+  /** The kind's own facts (API version, nodes ready n/m, ...), recorded in the state entry and shown by status. */
+  details?: Record<string, unknown>
 }
 
 export interface HealthChecker {
-  check(ctx: ClusterContext): Promise<HealthReport>
+  check(ctx: ClusterContext, options?: {deadlineMs?: number; signal?: AbortSignal}): Promise<HealthReport>
 }
 
 export type ExtensionPoint = 'provisioner' | 'inventoryGenerator' | 'deployer' | 'healthChecker'

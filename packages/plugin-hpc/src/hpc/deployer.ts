@@ -3,8 +3,7 @@
  * output in `<output>/logs/<cluster>-deploy-<timestamp>.log`.
  */
 import path from 'node:path'
-import {AiHowError} from '@ai-how/core'
-import type {ClusterContext, DeployResult, Deployer} from '@ai-how/core'
+import type {ClusterContext, DeployProgress, DeployResult, Deployer} from '@ai-how/core'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {runPlaybook} from '../vm/ansible.js'
 import {fileStamp, logsDir} from '../vm/paths.js'
@@ -41,19 +40,14 @@ export async function deployHpc(p: HpcDeployParams): Promise<HpcDeployResult> {
   return {ok: result.ok, logFile, summary, playbook, exitCode: result.exitCode, recap: result.recap}
 }
 
-export function deployFailedError(result: HpcDeployResult): AiHowError {
-  return new AiHowError(`the deploy playbook failed: ${result.summary}${result.recap?.length ? `\n  ${result.recap.join('\n  ')}` : ''}`, {
-    code: 'DEPLOY_FAILED',
-    actions: [
-      `Read the Ansible output in ${result.logFile ?? 'the deploy log'}.`,
-      'To keep the VMs while you fix the playbook: start again with --keep-on-failure, or with --skip-deploy and run the playbook yourself against the inventory.',
-    ],
-    details: {logFile: result.logFile, exitCode: result.exitCode, recap: result.recap},
-  })
-}
-
 export const hpcDeployer: Deployer = {
-  async deploy(ctx: ClusterContext, inventoryPath: string) {
-    return deployHpc({section: hpcSection(ctx), outputDir: ctx.outputDir, inventoryPath, signal: ctx.signal})
+  async deploy(ctx: ClusterContext, inventoryPath: string, progress?: DeployProgress) {
+    return deployHpc({
+      section: hpcSection(ctx),
+      outputDir: ctx.outputDir,
+      inventoryPath,
+      signal: progress?.signal ?? ctx.signal,
+      ...(progress?.onLine === undefined ? {} : {onLine: (line: string) => progress.onLine?.(line)}),
+    })
   },
 }

@@ -12,6 +12,7 @@ import type {ClusterContext} from '@ai-how/core'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
 import type {Fixture} from '../vm/testing/cluster-fixture.js'
+import {hpcDeployer} from './deployer.js'
 import {createHpcInventoryGenerator} from './inventory-generator.js'
 import {HpcClusterManager} from './manager.js'
 
@@ -28,12 +29,21 @@ function section(f: Fixture, playbook?: string): HpcClusterConfig {
   }
 }
 
+function context(f: Fixture, hpc: HpcClusterConfig): ClusterContext {
+  return {cluster: f.spec.cluster, section: hpc, outputDir: f.spec.outputDir, statePath: f.spec.statePath, options: {}, loaded: {file: f.spec.configFile}, log: f.deps.log, signal: new AbortController().signal} as unknown as ClusterContext
+}
+
+/** The manager as the provisioner builds it: with the deployer resolved for the kind (here the kind's own). */
+function manager(f: Fixture, hpc: HpcClusterConfig, skipDeploy = false): HpcClusterManager {
+  return new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer: hpcDeployer}}, {section: hpc, skipDeploy})
+}
+
 after(removeFixtures)
 
 void describe('HpcClusterManager', () => {
   void it('writes the inventory of the running nodes after SSH, with the cluster key and known_hosts', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
-    const result = await new HpcClusterManager(f.spec, f.deps, {section: section(f), skipDeploy: false}).start(f.run)
+    const result = await manager(f, section(f)).start(f.run)
     const inventory = await readFile(path.join(f.spec.outputDir, 'lab', 'inventory.ini'), 'utf8')
     assert.match(inventory, /^lab-controller ansible_host=10\.50\.0\.10 /m)
     assert.match(inventory, /^lab-compute-01 ansible_host=10\.50\.0\.11 /m)
@@ -45,11 +55,11 @@ void describe('HpcClusterManager', () => {
   void it('a failing deploy rolls the run back, inventory included; a later run with --skip-deploy skips it', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
     const playbook = path.join(f.dir, 'missing-playbook.yml')
-    const manager = new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: false})
-    await assert.rejects(manager.start(f.run), (e: {code?: string}) => e.code === 'DEPLOY_FAILED' || e.code === 'ANSIBLE_MISSING')
+    const first = manager(f, section(f, playbook))
+    await assert.rejects(first.start(f.run), (e: {code?: string}) => e.code === 'DEPLOY_FAILED' || e.code === 'ANSIBLE_MISSING')
     assert.deepEqual(f.hv.inventory(), [])
     await assert.rejects(access(path.join(f.spec.outputDir, 'lab', 'inventory.ini')))
-    const skipped = await new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: true}).start(f.run)
+    const skipped = await manager(f, section(f, playbook), true).start(f.run)
     assert.deepEqual(skipped.deploy, {ran: false, reason: '--skip-deploy'})
   })
 
@@ -57,11 +67,11 @@ void describe('HpcClusterManager', () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
     const playbook = path.join(f.dir, 'site.yml')
     await writeFile(playbook, '- hosts: all\n  gather_facts: false\n  tasks: []\n')
-    await new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: true}).start(f.run)
+    await manager(f, section(f, playbook), true).start(f.run)
     await new StateStore(f.spec.statePath).update((doc) => {
       (doc.hpc_cluster as {deploy: unknown}).deploy = {ok: true, playbook}
     })
-    const again = await new HpcClusterManager(f.spec, f.deps, {section: section(f, playbook), skipDeploy: false}).start(f.run)
+    const again = await manager(f, section(f, playbook)).start(f.run)
     assert.deepEqual(again.deploy, {ran: false, reason: 'no VM was created and the last deploy succeeded'})
   })
 })
@@ -69,12 +79,12 @@ void describe('HpcClusterManager', () => {
 void describe('hpc inventory generator', () => {
   void it('lists every node with its configured IP before the VMs exist, and only running ones with live IPs after', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
-    const ctx = {cluster: f.spec.cluster, section: section(f), outputDir: f.spec.outputDir, statePath: f.spec.statePath, options: {}, loaded: {file: f.spec.configFile}, log: f.deps.log} as unknown as ClusterContext
+    const ctx = context(f, section(f))
     const generator = createHpcInventoryGenerator(() => f.hv)
     const before = await generator.generate(ctx, {format: 'ini'})
     assert.match(before, /^lab-controller ansible_host=10\.50\.0\.10 /m)
     assert.match(before, /^lab-compute-01 ansible_host=10\.50\.0\.11 /m)
-    await new HpcClusterManager(f.spec, f.deps, {section: section(f), skipDeploy: true}).start(f.run)
+    await manager(f, section(f), true).start(f.run)
     await f.hv.forceOffDomain('lab-compute-01')
     f.hv.addresses.set('lab-controller', '10.50.0.77')
     const live = await generator.generate(ctx, {format: 'yaml'})

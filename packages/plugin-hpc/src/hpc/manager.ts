@@ -14,9 +14,9 @@ import {ClusterManager} from '../vm/cluster-manager.js'
 import {inventoryPath} from '../vm/paths.js'
 import type {StartRecord} from '../vm/start-steps.js'
 import type {ClusterManagerDeps, VmClusterSpec} from '../vm/types.js'
-import {inventoryAccess} from './access.js'
-import {deployFailedError, deployHpc} from './deployer.js'
-import type {HpcDeployResult} from './deployer.js'
+import {inventoryAccess} from '../vm/inventory-access.js'
+import {deployFailedError, runDeployer} from '../vm/kind-extensions.js'
+import type {DeployResult} from '@ai-how/core'
 
 export interface HpcOptions {
   section: HpcClusterConfig
@@ -26,7 +26,7 @@ export interface HpcOptions {
 interface DeployRecord {
   state: 'ran' | 'skipped'
   reason?: string
-  result?: HpcDeployResult
+  result?: DeployResult
 }
 
 async function readOrUndefined(file: string): Promise<string | undefined> {
@@ -80,16 +80,9 @@ export class HpcClusterManager extends ClusterManager {
             return undefined
           }
           ctx.setTitle(`Deploy: ansible-playbook ${path.basename(this.hpc.section.deploy?.playbook ?? '')}`)
-          const result = await deployHpc({
-            section: this.hpc.section,
-            outputDir: this.spec.outputDir,
-            inventoryPath: this.inventoryFile,
-            signal: ctx.signal,
-            onLine: (line) => { if (line.trim() !== '') ctx.setOutput(line) },
-            now: this.now(),
-          })
+          const result = await runDeployer(this.deps.extensions, this.kind, this.inventoryFile, ctx)
           this.deploys.set(record, {state: 'ran', result})
-          if (!result.ok) throw deployFailedError(result)
+          if (!result.ok) throw deployFailedError(this.kind, result)
           ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)
           return undefined
         },

@@ -1,5 +1,6 @@
 export type * from './views.js'
 export {LibvirtRenderer, assertTripleStashOnlyForDevices, findLibvirtTemplatesDir} from './renderer.js'
+export type {DomainTemplateSet} from './renderer.js'
 export {buildDomainView} from './domain-view.js'
 export type {DomainViewOptions} from './domain-view.js'
 export {buildCpuView, TCG_CPU_MODEL} from './cpu-view.js'

@@ -41,7 +41,10 @@ void describe('libvirt renderer', () => {
     assert.doesNotThrow(() => {
       assertTripleStashOnlyForDevices('{{#each devicesXml}}{{{this}}}{{/each}}', 't')
     })
-    const refused = ['<name>{{{name}}}</name>', '{{#each hosts}}{{{this}}}{{/each}}', '{{#each devicesXml}}{{else}}{{{this}}}{{/each}}', '{{#if a}}{{{b}}}{{/if}}']
+    assert.doesNotThrow(() => {
+      assertTripleStashOnlyForDevices('{{#> domain-layout}}{{#each devicesXml}}{{{this}}}{{/each}}{{/domain-layout}}', 't')
+    })
+    const refused = ['<name>{{{name}}}</name>', '{{#each hosts}}{{{this}}}{{/each}}', '{{#each devicesXml}}{{else}}{{{this}}}{{/each}}', '{{#if a}}{{{b}}}{{/if}}', '{{#> domain-layout}}{{{name}}}{{/domain-layout}}']
     for (const source of refused) {
       assert.throws(() => {
         assertTripleStashOnlyForDevices(source, 't')
@@ -49,10 +52,25 @@ void describe('libvirt renderer', () => {
     }
   })
 
-  void it('refuses a templates folder whose domain template renders a value unescaped', () => {
+  void it('refuses a templates folder whose domain template or shared layout renders a value unescaped', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ai-how-tpl-'))
     mkdirSync(path.join(dir, 'libvirt'))
-    writeFileSync(path.join(dir, 'libvirt', 'domain.xml.hbs'), '<domain><name>{{{name}}}</name></domain>')
+    writeFileSync(path.join(dir, 'libvirt', 'domain-layout.xml.hbs'), '<domain><name>{{name}}</name>{{> @partial-block}}</domain>')
+    writeFileSync(path.join(dir, 'libvirt', 'domain.xml.hbs'), '{{#> domain-layout}}{{{name}}}{{/domain-layout}}')
     assert.throws(() => new LibvirtRenderer(dir).domain(buildDomainView(cluster, node, options)), (error: unknown) => hasCode(error, 'TEMPLATE_UNSAFE'))
+    const layout = mkdtempSync(path.join(tmpdir(), 'ai-how-tpl-'))
+    mkdirSync(path.join(layout, 'libvirt'))
+    writeFileSync(path.join(layout, 'libvirt', 'domain-layout.xml.hbs'), '<domain><name>{{{name}}}</name>{{> @partial-block}}</domain>')
+    writeFileSync(path.join(layout, 'libvirt', 'domain.xml.hbs'), '{{#> domain-layout}}{{/domain-layout}}')
+    assert.throws(() => new LibvirtRenderer(layout).domain(buildDomainView(cluster, node, options)), (error: unknown) => hasCode(error, 'TEMPLATE_UNSAFE'))
+  })
+
+  void it('renders a role named by the kind\'s template set from that set, other roles from the generic template', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ai-how-kind-tpl-'))
+    writeFileSync(path.join(dir, 'head.xml.hbs'), '{{#> domain-layout}}    <!-- head node: {{name}} -->\n{{/domain-layout}}')
+    const renderer = new LibvirtRenderer(undefined, {dir, byRole: {[node.role]: 'head.xml.hbs'}})
+    assert.match(renderer.domain(buildDomainView(cluster, node, options)), /<!-- head node: [^>]+ -->\n {2}<\/devices>/)
+    const other = {...node, role: 'other-role'}
+    assert.doesNotMatch(renderer.domain(buildDomainView(cluster, other, options)), /head node/)
   })
 })

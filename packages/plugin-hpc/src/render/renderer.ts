@@ -4,6 +4,11 @@
  * `strict: true` (a missing key throws instead of rendering ''). Each template is checked when it
  * is loaded: the only unescaped expression allowed is `{{{this}}}` directly inside
  * `{{#each devicesXml}}` (plugin-contributed device XML, checked as well-formed by the builder).
+ *
+ * Domains render per kind and role: a kind passes a DomainTemplateSet (its own folder and a
+ * template per role, e.g. the cloud kind's control plane without hostdevs); every template wraps
+ * the shared partial `domain-layout` (templates/libvirt/domain-layout.xml.hbs), and roles the set
+ * does not name use the generic templates/libvirt/domain.xml.hbs.
  */
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
@@ -37,6 +42,10 @@ export function assertTripleStashOnlyForDevices(source: string, file: string): v
       }
       return
     }
+    if (node.type === 'PartialBlockStatement') {
+      visit((node as hbs.AST.PartialBlockStatement).program, false)
+      return
+    }
     if (node.type === 'BlockStatement') {
       const b = node as hbs.AST.BlockStatement
       const param = b.params[0] as hbs.AST.PathExpression | undefined
@@ -50,26 +59,53 @@ export function assertTripleStashOnlyForDevices(source: string, file: string): v
   visit(Handlebars.parse(source), false)
 }
 
+/** A kind's own domain templates: a folder and the template file (in it) of each role it names. */
+export interface DomainTemplateSet {
+  dir: string
+  byRole: Readonly<Record<string, string>>
+}
+
+function loadChecked(file: string): string {
+  const source = readFileSync(file, 'utf8')
+  assertTripleStashOnlyForDevices(source, file)
+  return source
+}
+
 export class LibvirtRenderer {
   private readonly hbs = Handlebars.create()
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>()
+  private layoutLoaded = false
 
-  constructor(readonly templatesDir: string = findLibvirtTemplatesDir()) {}
+  constructor(
+    readonly templatesDir: string = findLibvirtTemplatesDir(),
+    readonly domainTemplates?: DomainTemplateSet,
+  ) {}
 
-  private render(name: string, view: object): string {
-    let template = this.cache.get(name)
+  private renderFile(file: string, view: object): string {
+    let template = this.cache.get(file)
     if (!template) {
-      const file = path.join(this.templatesDir, 'libvirt', `${name}.xml.hbs`)
-      const source = readFileSync(file, 'utf8')
-      assertTripleStashOnlyForDevices(source, file)
-      template = this.hbs.compile(source, {strict: true})
-      this.cache.set(name, template)
+      if (!this.layoutLoaded) {
+        this.hbs.registerPartial('domain-layout', loadChecked(path.join(this.templatesDir, 'libvirt', 'domain-layout.xml.hbs')))
+        this.layoutLoaded = true
+      }
+      template = this.hbs.compile(loadChecked(file), {strict: true})
+      this.cache.set(file, template)
     }
     return template(view)
   }
 
+  private render(name: string, view: object): string {
+    return this.renderFile(path.join(this.templatesDir, 'libvirt', `${name}.xml.hbs`), view)
+  }
+
+  /** The template file of a domain of `role`: the kind's own, or the generic one. */
+  domainTemplateFile(role: string): string {
+    const own = this.domainTemplates?.byRole[role]
+    return own === undefined || this.domainTemplates === undefined ? path.join(this.templatesDir, 'libvirt', 'domain.xml.hbs') : path.join(this.domainTemplates.dir, own)
+  }
+
   domain(view: DomainView): string {
-    return this.render('domain', view)
+    return this.renderFile(this.domainTemplateFile(view.owner.role), view)
   }
 
   network(view: NetworkView): string {

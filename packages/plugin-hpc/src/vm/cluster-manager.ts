@@ -25,6 +25,15 @@ import {sameOwner} from '../hypervisor/ownership.js'
 import type {DomainDetails} from '../hypervisor/types.js'
 import type {ClusterManagerDeps, RunSettings, VmClusterSpec} from './types.js'
 
+/** What a stop run knows and what the kind's steps before shutdown add to its result (e.g. a drain report). */
+export interface StopRecord {
+  previous: ClusterStateEntry | undefined
+  /** The cluster's running domains when the stop began. */
+  active: DomainDetails[]
+  /** Fields of the kind in the stop result (filled by its steps). */
+  extras: Record<string, unknown>
+}
+
 export class ClusterManager {
   protected readonly steps: StartSteps
 
@@ -62,6 +71,23 @@ export class ClusterManager {
 
   /** Fields of the kind in the start result. */
   protected resultExtras?(record: StartRecord): Record<string, unknown>
+
+  /** Steps of the kind before the VMs are shut down (e.g. drain), inside the operation lock. */
+  protected beforeShutdownSteps?(record: StopRecord, run: RunSettings): Step[]
+
+  /**
+   * The kind's fields of the entry of a stopped cluster. Default: those of the previous entry; a kind
+   * replaces live facts that no longer hold (no `healthy: true` on a stopped cluster).
+   */
+  protected stoppedEntryExtras(previous: ClusterStateEntry): Record<string, unknown> {
+    return kindFields(previous)
+  }
+
+  /** Live fields of the kind in `status` (read-only: never writes). */
+  protected statusExtras?(status: ClusterStatus, entry: ClusterStateEntry | undefined): Promise<Record<string, unknown>>
+
+  /** Steps of the kind once its VMs, pool and network are gone (e.g. archive its own files), inside the operation lock. */
+  protected afterDestroySteps?(previous: ClusterStateEntry | undefined): Step[]
 
   private runner(run: RunSettings): TaskRunner {
     return new TaskRunner({
@@ -143,6 +169,7 @@ export class ClusterManager {
     const previous = await store.getEntry(this.spec.stateKey)
     const before = await this.liveDomains()
     const active = [...before.values()].filter((d) => isActiveState(d.state))
+    const record: StopRecord = {previous, active, extras: {}}
     const report = {graceful: [] as string[], forced: [] as string[]}
     const uri = this.deps.hypervisor.uri
     const step: Step = {
@@ -156,12 +183,13 @@ export class ClusterManager {
         return undefined
       },
     }
-    const result = await this.runner(run).run(`${this.kind} stop ${this.name}`, [step])
+    const kindSteps = active.length === 0 ? [] : (this.beforeShutdownSteps?.(record, run) ?? [])
+    const result = await this.runner(run).run(`${this.kind} stop ${this.name}`, [...kindSteps, step])
     if (!result.ok) throw result.error
     const domains = await this.liveDomains()
     const status = domains.size === 0 ? 'not_created' : [...domains.values()].every((d) => !isActiveState(d.state)) ? 'stopped' : 'partial'
     if (domains.size > 0 || previous !== undefined) {
-      const extras = previous === undefined ? {} : kindFields(previous)
+      const extras = previous === undefined ? {} : this.stoppedEntryExtras(previous)
       await store.setEntry(this.spec.stateKey, clusterEntry({spec: this.spec, domains, previous, status, now: this.now(), extras}))
     }
     return {
@@ -171,33 +199,36 @@ export class ClusterManager {
       stopped: report.graceful,
       forced: report.forced,
       already_off: [...before.values()].filter((d) => !isActiveState(d.state)).map((d) => d.name),
+      ...record.extras,
     }
   }
 
   /** Read-only: never writes the state file nor touches libvirt objects. */
   async status(): Promise<ClusterStatus> {
     const entry = await this.store().getEntry(this.spec.stateKey)
-    return clusterStatus(this.deps.hypervisor, this.spec, entry)
+    const status = await clusterStatus(this.deps.hypervisor, this.spec, entry)
+    return this.statusExtras === undefined ? status : {...status, ...(await this.statusExtras(status, entry))}
   }
 
-  /** Removes everything ai-how owns of this cluster. `confirmed` must be true (the command asked, or --force). */
-  async destroy(run: RunSettings, options: {confirmed: boolean; stopTimeoutMs: number}): Promise<DestroyResult> {
+  /** Removes everything ai-how owns of this cluster; running VMs are powered off at once (the cluster is going away). */
+  async destroy(run: RunSettings, options: {confirmed: boolean}): Promise<DestroyResult> {
     if (!options.confirmed) {
       throw new UsageError(`refusing to destroy ${this.kind} cluster ${this.name} without confirmation`, {
         code: 'DESTROY_NOT_CONFIRMED',
         actions: ['Run it in a terminal to answer the prompt, or pass --force.'],
       })
     }
-    return this.locked('destroy', () => this.destroyLocked(run, options.stopTimeoutMs))
+    return this.locked('destroy', () => this.destroyLocked(run))
   }
 
-  private async destroyLocked(run: RunSettings, stopTimeoutMs: number): Promise<DestroyResult> {
+  private async destroyLocked(run: RunSettings): Promise<DestroyResult> {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
     const owned = await findOwned(this.deps.hypervisor, this.spec.cluster)
     const report: DestroyReport = {domains: [], pools: [], networks: [], forced: []}
     const tools = {deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, network: this.steps.network}
-    const result = await this.runner(run).run(`${this.kind} destroy ${this.name}`, destroySteps(tools, this.spec.cluster, owned, stopTimeoutMs, report))
+    const steps = [...destroySteps(tools, this.spec.cluster, owned, report), ...(this.afterDestroySteps?.(previous) ?? [])]
+    const result = await this.runner(run).run(`${this.kind} destroy ${this.name}`, steps)
     if (!result.ok) {
       if (previous !== undefined) await store.setEntry(this.spec.stateKey, {...previous, status: 'destroy_failed', updated_at: this.now().toISOString()})
       throw result.error

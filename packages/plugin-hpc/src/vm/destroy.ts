@@ -1,14 +1,15 @@
 /**
  * `destroy` of a VM cluster by ownership alone (the state file may be lost or stale): every domain,
  * pool and network whose ai-how metadata names this cluster and kind is removed; nothing else is
- * touched, whatever its name. Running VMs get an ACPI shutdown first (powered off after the timeout).
+ * touched, whatever its name. Running VMs are powered off at once: no graceful wait for a VM that is
+ * about to be deleted.
  */
 import type {ClusterDescription, NodeDescription, Step} from '@ai-how/core'
 import type {DomainDetails, Hypervisor, OwnedObjects, PoolSummary} from '../hypervisor/types.js'
 import {poolMarkerName} from '../hypervisor/ownership.js'
 import {poolName} from '../naming/index.js'
 import type {NetworkManager} from './network-manager.js'
-import {isActiveState, shutdownAll} from './power.js'
+import {isActiveState} from './power.js'
 import type {ClusterManagerDeps} from './types.js'
 import type {VmManager} from './vm-manager.js'
 import type {VolumeManager} from './volume-manager.js'
@@ -17,7 +18,7 @@ export interface DestroyReport {
   domains: string[]
   pools: string[]
   networks: string[]
-  /** VMs powered off because they did not shut down in time. */
+  /** VMs that were running and were powered off. */
   forced: string[]
 }
 
@@ -49,18 +50,23 @@ export interface DestroyTools {
   network: NetworkManager
 }
 
-export function destroySteps(tools: DestroyTools, cluster: ClusterDescription, owned: OwnedObjects, stopTimeoutMs: number, report: DestroyReport): Step[] {
+export function destroySteps(tools: DestroyTools, cluster: ClusterDescription, owned: OwnedObjects, report: DestroyReport): Step[] {
   const {deps, vms, volumes, network} = tools
   const uri = deps.hypervisor.uri
   const active = owned.domains.filter((d) => isActiveState(d.state))
   const none = (what: string): string | false => (what === '' ? 'nothing of this cluster' : false)
   return [
     {
-      title: `Shut down ${active.length} running VM(s)`,
+      title: `Power off ${active.length} running VM(s)`,
       skip: active.length === 0 ? 'no VM runs' : false,
       run: async (ctx) => {
-        const result = await shutdownAll(deps.hypervisor, active.map((d) => d.name), {timeoutMs: stopTimeoutMs, signal: ctx.signal, onProgress: (l) => { ctx.setOutput(l) }})
-        report.forced.push(...result.forced)
+        await Promise.all(
+          active.map(async (d) => {
+            ctx.setOutput(`powering off ${d.name}`)
+            await vms.powerOff(d.name)
+            report.forced.push(d.name)
+          }),
+        )
         for (const d of active) await deps.contributions.lifecycle('after-stop', nodeFor(cluster, d), uri)
         return undefined
       },

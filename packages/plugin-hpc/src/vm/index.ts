@@ -1,6 +1,12 @@
 // The VM base layer, for the hpc kind, plugin-cloud and third-party kinds: managers of networks,
 // volumes and domains, and ClusterManager with the whole start/stop/status/destroy lifecycle.
 export {ClusterManager, kindFields} from './cluster-manager.js'
+export type {StopRecord} from './cluster-manager.js'
+export {deployFailedError, runDeployer, runHealthCheck} from './kind-extensions.js'
+export {inventoryAccess} from './inventory-access.js'
+export {liveNodes} from './live-nodes.js'
+export {planCluster} from './plan.js'
+export {domainViewOptions, networkViewOptions} from './render-options.js'
 export {NetworkManager, foreignNetworkError} from './network-manager.js'
 export type {EnsureOutcome, EnsureResult} from './network-manager.js'
 export {VolumeManager} from './volume-manager.js'

@@ -82,7 +82,7 @@ void describe('ClusterManager.destroy', () => {
     await a.hv.defineDomain("<domain type='qemu'><name>lab-extra</name><memory>1</memory></domain>")
     await new StateStore(a.spec.statePath).setEntry('hpc_cluster', undefined)
     const lab2 = a.hv.inventory().filter((o) => o.includes('lab-2'))
-    const result = await manager(a).destroy(a.run, {confirmed: true, stopTimeoutMs: 1000})
+    const result = await manager(a).destroy(a.run, {confirmed: true})
     assert.deepEqual(result.domains.sort(), ['lab-compute-01', 'lab-controller'])
     assert.deepEqual(result.pools, ['lab-pool'])
     assert.deepEqual(result.networks, ['lab-network'])
@@ -91,12 +91,14 @@ void describe('ClusterManager.destroy', () => {
     assert.deepEqual(a.lifecycle.filter((c) => c.phase === 'after-destroy').map((c) => c.node).sort(), ['compute-01', 'controller'])
   })
 
-  void it('stops running VMs first, removes the state entry (others kept), and archives the last entry', async () => {
+  void it('powers running VMs off at once (no graceful wait), removes the state entry (others kept), and archives the last entry', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
     await manager(f).start(f.run)
     await new StateStore(f.spec.statePath).update((doc) => { doc.cloud_cluster = {name: 'other', config_file: 'x', status: 'running', nodes: {}} })
-    const result = await manager(f).destroy(f.run, {confirmed: true, stopTimeoutMs: 1000})
-    assert.ok(f.hv.calls.indexOf('shutdownDomain lab-controller') < f.hv.calls.indexOf('undefineDomain lab-controller'))
+    const result = await manager(f).destroy(f.run, {confirmed: true})
+    assert.ok(!f.hv.calls.includes('shutdownDomain lab-controller'), 'no ACPI request, no wait')
+    assert.ok(f.hv.calls.indexOf('forceOffDomain lab-controller') < f.hv.calls.indexOf('undefineDomain lab-controller'))
+    assert.deepEqual([...result.forced].sort(), ['lab-compute-01', 'lab-controller'])
     assert.deepEqual(f.hv.inventory(), [])
     const doc = await new StateStore(f.spec.statePath).read()
     assert.equal(doc.hpc_cluster, undefined)
@@ -111,7 +113,7 @@ void describe('ClusterManager.destroy', () => {
     const f = await makeFixture(fixtureCluster('lab', 0))
     await manager(f).start(f.run)
     const calls = f.hv.calls.length
-    await assert.rejects(manager(f).destroy(f.run, {confirmed: false, stopTimeoutMs: 0}), (e: {exitCode?: number}) => e.exitCode === 2)
+    await assert.rejects(manager(f).destroy(f.run, {confirmed: false}), (e: {exitCode?: number}) => e.exitCode === 2)
     assert.equal(f.hv.calls.length, calls)
   })
 })

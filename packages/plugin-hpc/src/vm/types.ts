@@ -3,7 +3,7 @@
  * the kind-neutral ClusterDescription plus the choices a kind derives from its config section
  * (images, pool folder, CPU and boot options, SSH access) and the injected collaborators.
  */
-import type {ClusterContributions, ClusterDescription, Logger, NodeDescription} from '@ai-how/core'
+import type {ClusterContext, ClusterContributions, ClusterDescription, Deployer, HealthChecker, Logger, NodeDescription} from '@ai-how/core'
 import type {Hypervisor} from '../hypervisor/types.js'
 import type {CpuOptions} from '../render/cpu-view.js'
 import type {LibvirtRenderer} from '../render/renderer.js'
@@ -58,8 +58,17 @@ export type SeedBuilder = (view: SeedView, file: string) => Promise<void>
 
 export type SshWaiter = (nodes: readonly WaitForSshOptions[], options: WaitForAllOptions) => Promise<SshReady[]>
 
+/** The kind's deployer and health checker as core resolved them (a third-party hook may replace the kind's own), with the context they get. */
+export interface KindExtensions {
+  ctx: ClusterContext
+  deployer?: Deployer | undefined
+  healthChecker?: HealthChecker | undefined
+}
+
 export interface ClusterManagerDeps {
   hypervisor: Hypervisor
+  /** Resolved through core's extension resolution (absent in tests that run no deploy). */
+  extensions?: KindExtensions
   renderer: LibvirtRenderer
   contributions: ClusterContributions
   log: Logger

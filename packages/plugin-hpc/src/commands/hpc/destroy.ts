@@ -1,22 +1,13 @@
-import {createInterface} from 'node:readline/promises'
-import {AiHowCommand, ClusterCommand, UsageError} from '@ai-how/core'
-import {forceFlag, stopTimeoutFlag} from '../../hpc/flags.js'
-import {destroySummary} from '../../hpc/summaries.js'
+import {AiHowCommand, ClusterCommand} from '@ai-how/core'
+import {confirmDestroy} from '../../kit/confirm.js'
+import {forceFlag} from '../../kit/flags.js'
+import {destroySummary} from '../../kit/summaries.js'
 import type {DestroyResult} from '../../vm/results.js'
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({input: process.stdin, output: process.stderr})
-  try {
-    return /^(y|yes)$/i.test((await rl.question(question)).trim())
-  } finally {
-    rl.close()
-  }
-}
 
 export default class HpcDestroy extends ClusterCommand {
   static override summary = 'Remove every VM, disk, pool and network that ai-how created for the hpc cluster of CONFIG.'
 
-  static override description = `Asks for confirmation unless --force (answering no changes nothing, exit 0; without a terminal, --force is required: exit 2). Running VMs get an ACPI shutdown (powered off after --timeout). Then the domains, their disks and seed images, the pool and the network are removed: only objects whose ai-how metadata names this cluster, found even without a state file; nothing else, whatever its name. GPUs are released, the cluster's entry leaves the state file (other entries stay), and its last state, logs and inventory are kept in <output>/logs/hpc-cluster-destroyed-<timestamp>/.`
+  static override description = `Asks for confirmation unless --force (answering no changes nothing, exit 0; without a terminal, --force is required: exit 2). Running VMs are powered off at once (no graceful wait: they are about to be deleted). Then the domains, their disks and seed images, the pool and the network are removed: only objects whose ai-how metadata names this cluster, found even without a state file; nothing else, whatever its name. GPUs are released, the cluster's entry leaves the state file (other entries stay), and its last state, logs and inventory are kept in <output>/logs/hpc-cluster-destroyed-<timestamp>/.`
 
   static override examples = ['<%= config.bin %> hpc destroy examples/hpc-small.yaml', '<%= config.bin %> hpc destroy cluster.yaml --force --json']
 
@@ -25,24 +16,15 @@ export default class HpcDestroy extends ClusterCommand {
   static override flags = {
     state: AiHowCommand.stateFlag,
     force: forceFlag,
-    timeout: stopTimeoutFlag,
   }
 
   async run(): Promise<DestroyResult> {
     const {args, flags} = await this.parse(HpcDestroy)
     const {impl, ctx} = await this.extension('hpc', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
-    if (!flags.force) {
-      if (!process.stdin.isTTY || this.jsonEnabled()) {
-        throw new UsageError(`refusing to destroy hpc cluster ${ctx.cluster.name} without confirmation`, {
-          code: 'DESTROY_NOT_CONFIRMED',
-          actions: ['Pass --force to destroy without a prompt (needed in scripts and with --json).'],
-        })
-      }
-      if (!(await confirm(`Destroy hpc cluster ${ctx.cluster.name} and everything ai-how created for it? [y/N] `))) {
-        // Declining is not a failure (as in the reference tool): nothing happened, exit 0.
-        this.logToStderr('Destroy cancelled: nothing was removed.')
-        return this.exit(0)
-      }
+    if (!(await confirmDestroy({kind: 'hpc', cluster: ctx.cluster.name, force: flags.force, json: this.jsonEnabled()}))) {
+      // Declining is not a failure (as in the reference tool): nothing happened, exit 0.
+      this.logToStderr('Destroy cancelled: nothing was removed.')
+      return this.exit(0)
     }
     const result = (await impl.destroy({...ctx, options: {...ctx.options, confirmed: true}})) as DestroyResult
     if (!this.jsonEnabled()) this.logToStderr(destroySummary(result))

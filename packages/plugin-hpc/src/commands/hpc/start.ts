@@ -1,6 +1,6 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag} from '../../hpc/flags.js'
-import {startSummary} from '../../hpc/summaries.js'
+import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag} from '../../kit/flags.js'
+import {startSummary} from '../../kit/summaries.js'
 import type {StartResult} from '../../vm/results.js'
 
 export default class HpcStart extends ClusterCommand {

@@ -1,5 +1,5 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {renderStatusTable} from '../../hpc/status-table.js'
+import {renderStatusTable} from '../../kit/status-table.js'
 import type {ClusterStatus} from '../../vm/status-types.js'
 
 export default class HpcStatus extends ClusterCommand {

@@ -1,6 +1,6 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {stopTimeoutFlag} from '../../hpc/flags.js'
-import {stopSummary} from '../../hpc/summaries.js'
+import {stopTimeoutFlag} from '../../kit/flags.js'
+import {stopSummary} from '../../kit/summaries.js'
 import type {StopResult} from '../../vm/results.js'
 
 export default class HpcStop extends ClusterCommand {

@@ -1,7 +1,7 @@
-/** How Ansible reaches an hpc cluster's VMs: the login user, the cluster key and its known_hosts. */
+/** How Ansible reaches a cluster's VMs (any kind): the login user, the cluster key and its known_hosts. */
 import type {InventoryAccess} from '../inventory/hpc-inventory.js'
 import {clusterKeyPath} from '../ssh/keypair.js'
-import type {VmClusterSpec} from '../vm/types.js'
+import type {VmClusterSpec} from './types.js'
 
 export function inventoryAccess(spec: VmClusterSpec): InventoryAccess {
   return {

@@ -1,7 +1,7 @@
-/** Flags of the `ai-how hpc ...` commands (kept out of commands/, where every file is a command). */
+/** Flags shared by the `ai-how <kind> start|stop|status|destroy` commands of every VM kind (kept out of commands/, where every file is a command). */
 import {Flags} from '@oclif/core'
 import {DEFAULT_SSH_TIMEOUT_S} from '../vm/spec-from-config.js'
-import {DEFAULT_STOP_TIMEOUT_S} from './provisioner.js'
+import {DEFAULT_STOP_TIMEOUT_S} from './run-settings.js'
 
 export const keepOnFailureFlag = Flags.boolean({
   description: 'on failure, keep what this run created (and list it) instead of removing it',
@@ -20,7 +20,7 @@ export const sshTimeoutFlag = Flags.integer({
 })
 
 export const stopTimeoutFlag = Flags.integer({
-  description: 'seconds a VM gets to shut down after the ACPI request before it is powered off',
+  description: 'seconds a VM gets to shut down after the shutdown request before it is powered off',
   default: DEFAULT_STOP_TIMEOUT_S,
   min: 0,
 })
