@@ -25,8 +25,9 @@ export function clusterContributions(config: Config, kind: string, cluster: Clus
     async lifecycle(phase, node, libvirtUri) {
       await callHook(config, 'ai-how:node-lifecycle', {phase, kind, cluster, node, statePath, libvirtUri})
     },
-    async hostChecks() {
-      const answers = await callHook(config, 'ai-how:host-checks', {clusters: [cluster], hostRoot: process.env.AI_HOW_SYSFS_ROOT ?? '/'})
+    async hostChecks(nodes) {
+      const scope = nodes === undefined ? cluster : {...cluster, nodes: [...nodes]}
+      const answers = await callHook(config, 'ai-how:host-checks', {clusters: [scope], hostRoot: process.env.AI_HOW_SYSFS_ROOT ?? '/'})
       return answers.flatMap((a) => (Array.isArray(a.result) ? a.result : []))
     },
   }

@@ -45,8 +45,11 @@ export interface ClusterContributions {
   forNode(node: NodeDescription): Promise<NodeContribution[]>
   /** Runs the node lifecycle hooks of every plugin; a before-start hook may throw to refuse the start. */
   lifecycle(phase: NodeLifecyclePhase, node: NodeDescription, libvirtUri: string): Promise<void>
-  /** Every plugin's host prerequisites for this cluster (tools, libvirt, /dev/kvm, passthrough readiness of its devices). */
-  hostChecks(): Promise<HostCheckResult[]>
+  /**
+   * Every plugin's host prerequisites for this cluster (tools, libvirt, /dev/kvm, passthrough
+   * readiness of its devices); with `nodes`, for those nodes only (e.g. the ones a start boots).
+   */
+  hostChecks(nodes?: readonly NodeDescription[]): Promise<HostCheckResult[]>
 }
 
 export interface Provisioner {

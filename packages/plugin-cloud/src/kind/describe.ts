@@ -3,7 +3,8 @@
  * with two independent counters in list order (a worker is a GPU worker iff passthrough is enabled
  * and lists a gpu device).
  */
-import type {ClusterDescription, LoadedConfig} from '@ai-how/core'
+import {issueAt} from '@ai-how/core'
+import type {ClusterDescription, ConfigIssue, LoadedConfig} from '@ai-how/core'
 import {clusterPath, describeClusterShell, isGpuNode, nodeDescriber, nodeKeys} from '@ai-how/plugin-hpc'
 import type {CloudClusterConfig} from './types.js'
 
@@ -35,4 +36,17 @@ export function describeCloud(section: unknown, loaded: Omit<LoadedConfig, 'warn
     }),
   )
   return {...describeClusterShell(CLOUD_KIND, cluster, loaded), nodes: [controlPlane, ...workers]}
+}
+
+/** What the schema cannot say: hostdevs go to GPU workers only, never to the control plane. */
+export function checkCloud(section: unknown, loaded: Omit<LoadedConfig, 'warnings'>): ConfigIssue[] {
+  const cluster = section as CloudClusterConfig
+  if (cluster.control_plane.pcie_passthrough?.enabled !== true) return []
+  return [
+    issueAt(loaded.locator, [...clusterPath(CLOUD_KIND), 'control_plane', 'pcie_passthrough'], {
+      code: 'cloud.control-plane-passthrough',
+      message: 'the control plane cannot have PCIe passthrough: GPUs go to workers (Kubernetes schedules GPU workloads there)',
+      fix: 'Move the devices to an entry of worker_nodes (it becomes a GPU worker), or set control_plane.pcie_passthrough.enabled: false.',
+    }),
+  ]
 }

@@ -72,9 +72,11 @@ void describe('cloud schema fragment', () => {
   void it('rejects unknown keys, the old dict-of-worker-types form and a missing kubernetes_config', () => {
     const {section, workers} = base()
     at(workers, 0).worker_type = 'cpu'
+    at(section, 'kubernetes_config').kube_version = '1.30.4'
     at(section, 'kubernetes_config').version = '1.30'
     assert.equal(assertError(section, '/worker_nodes/0', 'additionalProperties').params.additionalProperty, 'worker_type')
-    assert.equal(assertError(section, '/kubernetes_config', 'additionalProperties').params.additionalProperty, 'version')
+    assert.equal(assertError(section, '/kubernetes_config', 'additionalProperties').params.additionalProperty, 'kube_version')
+    assertError(section, '/kubernetes_config/version', 'pattern')
     section.worker_nodes = {cpu: [], gpu: []}
     delete section.kubernetes_config
     assertError(section, '/worker_nodes', 'type')

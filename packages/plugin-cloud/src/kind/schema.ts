@@ -13,6 +13,7 @@ const kubernetesSchema: JsonSchema = {
     storage_class: {type: 'string', pattern: '^[a-z0-9.-]+$', description: 'Default storage class, e.g. local-path.'},
     kubespray_path: filePath('Kubespray checkout used to deploy (its cluster.yml); relative to this config file.'),
     playbook: filePath('Deploy playbook run against the generated inventory (default: deploy-cloud-cluster.yml); relative to this config file.'),
+    version: {type: 'string', pattern: '^v?[0-9]+\\.[0-9]+\\.[0-9]+$', description: 'Kubernetes version for Kubespray (kube_version), e.g. 1.30.4; default: the one the Kubespray checkout pins.'},
   },
 }
 

@@ -7,6 +7,8 @@ export interface KubernetesConfig {
   storage_class: string
   kubespray_path?: string
   playbook?: string
+  /** Kubernetes version for Kubespray, e.g. 1.30.4. */
+  version?: string
 }
 
 /** `clusters.cloud` */

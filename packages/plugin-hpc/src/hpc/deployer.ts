@@ -37,7 +37,7 @@ export async function deployHpc(p: HpcDeployParams): Promise<HpcDeployResult> {
     ...(p.onLine === undefined ? {} : {onLine: p.onLine}),
   })
   const summary = result.ok ? `${path.basename(playbook)} succeeded` : `${path.basename(playbook)} failed (exit ${result.exitCode})`
-  return {ok: result.ok, logFile, summary, playbook, exitCode: result.exitCode, recap: result.recap}
+  return {ok: result.ok, logFile, summary, playbook, exitCode: result.exitCode, recap: result.recap, ...(result.failures.length === 0 ? {} : {failure: result.failures.join('\n  ')})}
 }
 
 export const hpcDeployer: Deployer = {

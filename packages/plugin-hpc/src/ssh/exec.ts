@@ -22,6 +22,8 @@ export interface SshExecOptions extends SshTarget {
   signal?: AbortSignal
   /** Written to the command's standard input, which is then closed. */
   stdin?: string
+  /** The cluster kind, so that advice names its own status command. */
+  kind?: string
 }
 
 /** Quotes words for a POSIX shell: `['echo', "it's"]` -> `'echo' 'it'\''s'`. */
@@ -66,7 +68,7 @@ export async function sshExec(options: SshExecOptions): Promise<ExecResult> {
     throw new AiHowError(`SSH to ${where} failed (${error.reason}): ${error.message}`, {
       code: 'SSH_FAILED',
       cause: error,
-      actions: ['Check that the VM is running and answers SSH (ai-how hpc status), then retry.'],
+      actions: [`Check that the VM is running and answers SSH (${options.kind === undefined ? 'the status command of its cluster kind' : `ai-how ${options.kind} status CONFIG`}), then retry.`],
       details: {host: options.host, port: options.port ?? 22, reason: error.reason},
     })
   }

@@ -1,7 +1,8 @@
 /**
  * After a destroy, the cluster's last state entry and its logs and generated files are kept in
  * `<output>/logs/<kind>-cluster-destroyed-<timestamp>/`: the state entry as state-entry.json, the
- * cluster's logs (`<output>/logs/<cluster>-*.log`) and its output folder (inventory, ...).
+ * cluster's logs (`<output>/logs/<cluster>-*.log` and `<output>/logs/<cluster>/`) and its output
+ * folder (inventory, kubeconfig, ...).
  */
 import {mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
@@ -37,6 +38,10 @@ export async function archiveDestroyed(outputDir: string, kind: string, cluster:
   for (const name of await entries(logs)) {
     if (name.startsWith(`${cluster}-`) && name.endsWith('.log')) await rename(path.join(logs, name), path.join(archive, name))
   }
+  // A kind that keeps its logs in a folder of the cluster's name (logs/<cluster>/): they go along.
+  const ownLogs = path.join(logs, cluster)
+  if ((await entries(ownLogs)).length > 0) await rename(ownLogs, path.join(archive, 'logs'))
+  await rm(ownLogs, {recursive: true, force: true})
   const own = clusterOutputDir(outputDir, cluster)
   const files = await entries(own)
   if (files.length > 0) {

@@ -79,7 +79,7 @@ export class ClusterManager {
    * The kind's fields of the entry of a stopped cluster. Default: those of the previous entry; a kind
    * replaces live facts that no longer hold (no `healthy: true` on a stopped cluster).
    */
-  protected stoppedEntryExtras(previous: ClusterStateEntry): Record<string, unknown> {
+  protected stoppedEntryExtras(previous: ClusterStateEntry, _record: StopRecord): Record<string, unknown> {
     return kindFields(previous)
   }
 
@@ -189,7 +189,7 @@ export class ClusterManager {
     const domains = await this.liveDomains()
     const status = domains.size === 0 ? 'not_created' : [...domains.values()].every((d) => !isActiveState(d.state)) ? 'stopped' : 'partial'
     if (domains.size > 0 || previous !== undefined) {
-      const extras = previous === undefined ? {} : this.stoppedEntryExtras(previous)
+      const extras = previous === undefined ? {} : this.stoppedEntryExtras(previous, record)
       await store.setEntry(this.spec.stateKey, clusterEntry({spec: this.spec, domains, previous, status, now: this.now(), extras}))
     }
     return {

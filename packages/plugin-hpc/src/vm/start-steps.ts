@@ -88,8 +88,10 @@ export class StartSteps {
     return {
       title: 'Check the host, images, tools and the SSH key',
       run: async (ctx) => {
-        const failed = (await this.deps.contributions.hostChecks()).filter((c) => !c.ok && !optionalChecks.includes(c.id))
+        const booting = record.plan.filter((p) => p.running).map((p) => p.node)
+        const failed = (await this.deps.contributions.hostChecks(booting)).filter((c) => !c.ok && !optionalChecks.includes(c.id))
         if (failed.length > 0) throw hostNotReady(failed)
+        await this.warnIdleNodes(record)
         const creating = this.toCreate(record).map((p) => p.node)
         await checkNodeFiles(creating, this.spec.baseImagePath, (n) => this.spec.nodeOptions(n), this.deps.hypervisor.uri)
         if (creating.length > 0 && this.deps.seedBuilder === undefined) await findIsoTool()
@@ -98,6 +100,18 @@ export class StartSteps {
         ctx.setOutput(`SSH key ${record.keyPair.privateKeyPath}`)
         return undefined
       },
+    }
+  }
+
+  /**
+   * A node that this start defines but does not boot (auto_start: false) does not stop the cluster
+   * when the host cannot run it (e.g. its GPU is absent): a warning names it and why.
+   */
+  private async warnIdleNodes(record: StartRecord): Promise<void> {
+    for (const {node} of record.plan.filter((p) => !p.running && p.node.devices.length > 0)) {
+      const failed = (await this.deps.contributions.hostChecks([node])).filter((c) => !c.ok)
+      if (failed.length === 0) continue
+      this.deps.log.warn(`${node.vmName} is defined but cannot be started on this host (auto_start: false, so ${this.name} starts without it): ${failed.map((c) => c.message).join('; ')}`)
     }
   }
 

@@ -1,0 +1,30 @@
+import {AiHowCommand, ClusterCommand} from '@ai-how/core'
+import {stopTimeoutFlag} from '@ai-how/plugin-hpc'
+import type {StopResult} from '@ai-how/plugin-hpc'
+import {drainTimeoutFlag, skipDrainFlag} from '../../cloud/flags.js'
+import {cloudStopSummary} from '../../cloud/render.js'
+
+export default class CloudStop extends ClusterCommand {
+  static override summary = 'Drain the Kubernetes cluster of CONFIG and shut down its VMs.'
+
+  static override description = `Cordons the running nodes and evicts their pods through the Kubernetes API (Eviction API: a PodDisruptionBudget's refusal is retried until --drain-timeout, then the blocking pods are named; DaemonSet pods stay); an unreachable API is a warning and the stop goes on; --skip-drain skips it. Then stops kubelet and the container runtime over SSH, sends every VM a shutdown request at once and powers off those still running after --timeout; GPUs are released. The VMs, disks and network stay: cloud start boots the same VMs and uncordons the nodes this stop cordoned. The state entry says stopped and keeps no live Kubernetes facts.`
+
+  static override examples = ['<%= config.bin %> cloud stop examples/cloud-tiny.yaml', '<%= config.bin %> cloud stop cluster.yaml --drain-timeout 300', '<%= config.bin %> cloud stop cluster.yaml --skip-drain --timeout 30']
+
+  static override args = {...ClusterCommand.args}
+
+  static override flags = {
+    state: AiHowCommand.stateFlag,
+    timeout: stopTimeoutFlag,
+    'skip-drain': skipDrainFlag,
+    'drain-timeout': drainTimeoutFlag,
+  }
+
+  async run(): Promise<StopResult> {
+    const {args, flags} = await this.parse(CloudStop)
+    const {impl, ctx} = await this.extension('cloud', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
+    const result = (await impl.stop(ctx)) as StopResult
+    if (!this.jsonEnabled()) this.logToStderr(cloudStopSummary(result))
+    return result
+  }
+}
