@@ -31,7 +31,15 @@ export interface RunAiHowOptions {
   /** Working folder (default dirs.root, so that nothing lands in the repository). */
   cwd?: string
   timeoutMs?: number
+  /**
+   * Run on a pseudo-terminal (python3's pty module) with these bytes typed on it, as a person at a
+   * terminal would answer a prompt. stdout and stderr then both arrive in stdout.
+   */
+  terminalInput?: string
 }
+
+/** python3 runs argv on a new pseudo-terminal, copies our stdin to it, and exits with the child's status. */
+const PTY_WRAPPER = 'import os, pty, sys; status = pty.spawn(sys.argv[1:]); sys.exit(os.waitstatus_to_exitcode(status))'
 
 /**
  * Runs the real binary (`node packages/core/bin/run.js ARGS`, built beforehand) inside the run's
@@ -64,8 +72,10 @@ export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunA
     FORCE_COLOR: '0',
     ...options.env,
   }
-  const child = execa('nsenter', nsenterArgs(host, cwd, process.execPath, [aiHowBin, ...args]), {
-    env, cwd, stdin: 'ignore', reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
+  const command = options.terminalInput === undefined ? nsenterArgs(host, cwd, process.execPath, [aiHowBin, ...args]) : nsenterArgs(host, cwd, 'python3', ['-c', PTY_WRAPPER, process.execPath, aiHowBin, ...args])
+  const child = execa('nsenter', command, {
+    env, cwd, reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
+    ...(options.terminalInput === undefined ? {stdin: 'ignore' as const} : {input: options.terminalInput}),
   })
   return {
     onStderr: (listener) => { child.stderr.on('data', (chunk: Buffer) => { listener(chunk.toString()) }) },

@@ -20,7 +20,7 @@ function scalar(value: InventoryValue, quote: boolean): string {
   if (text === '') return "''"
   if (!/[\s'"#;\\]/.test(text)) return text
   if (!text.includes("'")) return `'${text}'`
-  return `"${text.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`
 }
 
 function varPairs(vars: Record<string, InventoryValue>, quote: boolean): string[] {

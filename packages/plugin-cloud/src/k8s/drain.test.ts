@@ -29,12 +29,14 @@ function workload(): {nodes: NodeObject[]; pods: PodObject[]} {
 
 const names = (pods: {namespace: string; name: string}[]): string[] => pods.map((p) => `${p.namespace}/${p.name}`).sort()
 
-describe('drainNodes and uncordonNodes', () => {
+void describe('drainNodes and uncordonNodes', () => {
   let dir = ''
   let api: FakeApi
   let kubeconfig = ''
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-drain-'))
+    // The client library takes a second or more to import: not part of the timings checked here.
+    await import('@kubernetes/client-node')
   })
   after(async () => {
     await rm(dir, {recursive: true, force: true})
@@ -48,7 +50,7 @@ describe('drainNodes and uncordonNodes', () => {
   }
   const node = (name: string): NodeObject | undefined => api.nodes.find((n) => n.metadata.name === name)
 
-  it('cordons, evicts the others and names the pod a PodDisruptionBudget keeps, after the drain timeout', async (t) => {
+  void it('cordons, evicts the others and names the pod a PodDisruptionBudget keeps, after the drain timeout', async (t) => {
     await start()
     t.after(stop)
     api.pdbBlocked.set('default/web-7c5ddbdf54-abcde', 'web-pdb')
@@ -61,11 +63,13 @@ describe('drainNodes and uncordonNodes', () => {
     assert.deepEqual(report.cordoned, [W1, W2])
     assert.deepEqual(names(report.evicted), ['data/db-0', 'default/web-7c5ddbdf54-fghij'])
     assert.equal(report.blocked.length, 1)
-    assert.equal(report.blocked[0]?.name, 'web-7c5ddbdf54-abcde')
-    assert.equal(report.blocked[0]?.node, W1)
-    assert.match(report.blocked[0]?.reason ?? '', /^eviction refused until the deadline: Cannot evict pod as it would violate the pod's disruption budget\. \(The disruption budget web-pdb needs 1 healthy pods/)
+    const [blocked] = report.blocked
+    assert.ok(blocked)
+    assert.equal(blocked.name, 'web-7c5ddbdf54-abcde')
+    assert.equal(blocked.node, W1)
+    assert.match(blocked.reason, /^eviction refused until the deadline: Cannot evict pod as it would violate the pod's disruption budget\. \(The disruption budget web-pdb needs 1 healthy pods/)
     assert.deepEqual(report.skipped.map((p) => [p.name, p.reason]).sort(), [['calico-node-4kq9z', 'DaemonSet'], [`nginx-proxy-${W1}`, 'mirror pod']])
-    assert.ok(elapsed >= 1000 && elapsed < 2500, `took ${elapsed} ms`)
+    assert.ok(elapsed >= 1000 && elapsed < 4000, `took ${elapsed} ms`)
     // what the server saw
     const patches = api.requestsTo('PATCH', '/api/v1/nodes/')
     assert.deepEqual(patches.map((r) => r.path).sort(), [`/api/v1/nodes/${W1}`, `/api/v1/nodes/${W2}`])
@@ -86,7 +90,7 @@ describe('drainNodes and uncordonNodes', () => {
     assert.ok(events.some((e) => e.kind === 'blocked'))
   })
 
-  it('names a pod still terminating at the deadline', async (t) => {
+  void it('names a pod still terminating at the deadline', async (t) => {
     await start()
     t.after(stop)
     api.stuckTerminating.add('data/db-0')
@@ -96,7 +100,7 @@ describe('drainNodes and uncordonNodes', () => {
     assert.ok(api.pods.find((p) => p.metadata.name === 'db-0')?.metadata.deletionTimestamp !== undefined, 'its eviction was accepted')
   })
 
-  it('returns reachable false with the error when the API is down, without throwing', async () => {
+  void it('returns reachable false with the error when the API is down, without throwing', async () => {
     const port = await closedPort()
     const {caCert} = await testTls()
     const file = path.join(dir, 'down.conf')
@@ -109,7 +113,7 @@ describe('drainNodes and uncordonNodes', () => {
     assert.deepEqual([report.cordoned, report.evicted, report.blocked], [[], [], []])
   })
 
-  it('skips nodes the API does not know and leaves cordoned nodes as they are', async (t) => {
+  void it('skips nodes the API does not know and leaves cordoned nodes as they are', async (t) => {
     await start()
     t.after(stop)
     const w2 = node(W2)
@@ -123,7 +127,7 @@ describe('drainNodes and uncordonNodes', () => {
     assert.deepEqual(names(report.evicted), ['data/db-0', 'default/web-7c5ddbdf54-abcde', 'default/web-7c5ddbdf54-fghij'])
   })
 
-  it('reports a refused token as refused credentials and touches nothing', async (t) => {
+  void it('reports a refused token as refused credentials and touches nothing', async (t) => {
     await start()
     t.after(stop)
     const file = await api.writeKubeconfig(path.join(dir, 'expired.conf'), {token: 'expired'})
@@ -134,7 +138,7 @@ describe('drainNodes and uncordonNodes', () => {
     assert.equal(node(W1)?.spec.unschedulable, undefined)
   })
 
-  it('uncordon patches only the cordoned nodes', async (t) => {
+  void it('uncordon patches only the cordoned nodes', async (t) => {
     await start()
     t.after(stop)
     const w1 = node(W1)
@@ -146,7 +150,7 @@ describe('drainNodes and uncordonNodes', () => {
     assert.equal(node(W1)?.spec.unschedulable, false)
   })
 
-  it('uncordon reports an API that is down', async () => {
+  void it('uncordon reports an API that is down', async () => {
     const port = await closedPort()
     const {caCert} = await testTls()
     const file = path.join(dir, 'down-uncordon.conf')

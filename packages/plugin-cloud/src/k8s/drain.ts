@@ -44,7 +44,7 @@ export type DrainEvent =
   | {kind: 'evicting' | 'accepted' | 'retrying' | 'evicted' | 'blocked'; pod: PodRef; message: string}
 
 export interface DrainOptions {
-  /** The whole drain's budget, from the call. */
+  /** The whole drain's budget, counted once the kubeconfig and the client library are loaded. */
   timeoutMs: number
   /** An abort rejects with the signal's reason (nodes cordoned so far stay cordoned). */
   signal?: AbortSignal
@@ -63,10 +63,10 @@ const podName = (p: PodRef): string => `${p.namespace}/${p.name}`
 
 export async function drainNodes(kubeconfigPath: string, nodes: readonly string[], options: DrainOptions): Promise<DrainReport> {
   const started = Date.now()
+  const client = await openClient(kubeconfigPath, options.signal)
   const deadline = new Deadline(options.timeoutMs)
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
   const emit = options.onProgress ?? (() => undefined)
-  const client = await openClient(kubeconfigPath, options.signal)
   const report: DrainReport = {reachable: true, error: null, cordoned: [], already_cordoned: [], unknown_nodes: [], evicted: [], blocked: [], skipped: [], elapsed_ms: 0}
   const errors: string[] = []
   const done = (): DrainReport => ({...report, error: errors.length > 0 ? errors.join('; ') : null, elapsed_ms: Date.now() - started})

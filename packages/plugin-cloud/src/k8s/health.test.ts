@@ -1,6 +1,9 @@
 import {after, before, describe, it} from 'node:test'
 import assert from 'node:assert/strict'
+import {once} from 'node:events'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import net from 'node:net'
+import type {AddressInfo} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {checkHealth, CREDENTIALS_REFUSED} from './index.js'
@@ -29,12 +32,14 @@ function cluster(): Required<Pick<FakeApiOptions, 'nodes' | 'pods'>> {
 
 const check = (h: CloudHealth, name: string): {ok: boolean; message: string} | undefined => h.checks.find((c) => c.name === name)
 
-describe('checkHealth', () => {
+void describe('checkHealth', () => {
   let dir = ''
   let api: FakeApi
   let kubeconfig = ''
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-health-'))
+    // The client library takes a second or more to import: not part of the timings checked here.
+    await import('@kubernetes/client-node')
   })
   after(async () => {
     await rm(dir, {recursive: true, force: true})
@@ -47,7 +52,7 @@ describe('checkHealth', () => {
     await api.close()
   }
 
-  it('reports a healthy cluster: API ready with its version, every node Ready, kube-system pods running', async (t) => {
+  void it('reports a healthy cluster: API ready with its version, every node Ready, kube-system pods running', async (t) => {
     await start()
     t.after(stop)
     const health = await checkHealth(kubeconfig, {nodes: NODES, deadlineMs: 2000, ...fast})
@@ -61,7 +66,7 @@ describe('checkHealth', () => {
     assert.ok(api.requests.every((r) => r.authorized), 'every request carries the kubeconfig token')
   })
 
-  it('reports an API that is down as unreachable, within the deadline', async () => {
+  void it('reports an API that is down as unreachable, within the deadline', async () => {
     const port = await closedPort()
     const {caCert} = await testTls()
     const file = path.join(dir, 'down.conf')
@@ -74,12 +79,31 @@ describe('checkHealth', () => {
     assert.equal(health.api.ready, false)
     assert.match(health.api.error ?? '', new RegExp(`cannot reach the API server at https://127.0.0.1:${port}: .*ECONNREFUSED`))
     assert.ok(health.attempts > 1, 'it kept trying until the deadline')
-    assert.ok(elapsed >= 700 && elapsed < 2500, `took ${elapsed} ms`)
+    assert.ok(elapsed >= 700 && elapsed < 4000, `took ${elapsed} ms`)
     assert.equal(health.nodes.checked, false)
     assert.match(check(health, 'nodes')?.message ?? '', /^not checked: cannot reach/)
   })
 
-  it('names a node that is not Ready with the Ready condition reason and message, and an expected node not registered', async (t) => {
+  void it('reports an API server that accepts connections but never answers as unreachable, each request bounded', async (t) => {
+    const sockets = new Set<net.Socket>()
+    const silent = net.createServer((socket) => sockets.add(socket))
+    silent.listen(0, '127.0.0.1')
+    await once(silent, 'listening')
+    t.after(() => {
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    })
+    const {caCert} = await testTls()
+    const file = path.join(dir, 'silent.conf')
+    await writeFile(file, kubeconfigText({server: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, caCert, token: 't'}))
+    const started = Date.now()
+    const health = await checkHealth(file, {nodes: NODES, deadlineMs: 600, intervalMs: 100, requestTimeoutMs: 300})
+    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`)
+    assert.equal(health.api.reachable, false)
+    assert.match(health.api.error ?? '', /did not answer within 300 ms$/)
+  })
+
+  void it('names a node that is not Ready with the Ready condition reason and message, and an expected node not registered', async (t) => {
     const c = cluster()
     const worker = nodeObject('cloud-cpu-worker-01', {ready: {status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'}})
     await start({...c, nodes: [c.nodes[0] ?? nodeObject('cloud-cp'), worker]})
@@ -96,7 +120,7 @@ describe('checkHealth', () => {
     assert.ok(health.attempts > 1)
   })
 
-  it('waits for a node that becomes Ready before the deadline', async (t) => {
+  void it('waits for a node that becomes Ready before the deadline', async (t) => {
     const c = cluster()
     const worker = nodeObject('cloud-cpu-worker-01', {ready: false})
     await start({...c, nodes: [c.nodes[0] ?? nodeObject('cloud-cp'), worker]})
@@ -109,7 +133,7 @@ describe('checkHealth', () => {
     assert.ok(health.attempts > 1)
   })
 
-  it('names kube-system pods in CrashLoopBackOff or Pending', async (t) => {
+  void it('names kube-system pods in CrashLoopBackOff or Pending', async (t) => {
     const c = cluster()
     c.pods.push(
       podObject('coredns-5d78c9869d-q2w3e', {namespace: 'kube-system', node: 'cloud-cpu-worker-01', waiting: {reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=coredns pod=coredns-5d78c9869d-q2w3e_kube-system'}}),
@@ -122,16 +146,17 @@ describe('checkHealth', () => {
     assert.equal(health.pods.total, 7)
     assert.equal(health.pods.running, 5)
     const [crash, pending] = health.pods.not_running
-    assert.equal(crash?.name, 'coredns-5d78c9869d-q2w3e')
-    assert.equal(crash?.phase, 'Running')
-    assert.match(crash?.reason ?? '', /^coredns: CrashLoopBackOff: back-off 5m0s/)
-    assert.equal(pending?.name, 'calico-kube-controllers-6c7b7dc5d8-zz9xv')
-    assert.equal(pending?.phase, 'Pending')
-    assert.match(pending?.reason ?? '', /^Unschedulable: 0\/2 nodes are available/)
+    assert.ok(crash && pending)
+    assert.equal(crash.name, 'coredns-5d78c9869d-q2w3e')
+    assert.equal(crash.phase, 'Running')
+    assert.match(crash.reason ?? '', /^coredns: CrashLoopBackOff: back-off 5m0s/)
+    assert.equal(pending.name, 'calico-kube-controllers-6c7b7dc5d8-zz9xv')
+    assert.equal(pending.phase, 'Pending')
+    assert.match(pending.reason ?? '', /^Unschedulable: 0\/2 nodes are available/)
     assert.match(check(health, 'kube-system pods')?.message ?? '', /^5\/7 running; not running: coredns-5d78c9869d-q2w3e \(Running, coredns: CrashLoopBackOff/)
   })
 
-  it('reports a refused (expired) token as refused credentials, not as unreachable, and stops at once', async (t) => {
+  void it('reports a refused (expired) token as refused credentials, not as unreachable, and stops at once', async (t) => {
     await start()
     t.after(stop)
     const file = await api.writeKubeconfig(path.join(dir, 'expired.conf'), {token: 'expired-token'})
@@ -145,7 +170,7 @@ describe('checkHealth', () => {
     assert.ok(api.requests.length > 0 && api.requests.every((r) => !r.authorized))
   })
 
-  it('reports an API server that is not ready with the failing /readyz checks', async (t) => {
+  void it('reports an API server that is not ready with the failing /readyz checks', async (t) => {
     await start()
     t.after(stop)
     api.readyz = {status: 500, body: '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]poststarthook/start-apiserver-admission-initializer ok\nreadyz check failed\n'}
@@ -156,7 +181,7 @@ describe('checkHealth', () => {
     assert.equal(health.api.error, 'the API server is not ready (/readyz answered 500): etcd failed')
   })
 
-  it('reports a server certificate the kubeconfig CA does not sign', async (t) => {
+  void it('reports a server certificate the kubeconfig CA does not sign', async (t) => {
     await start()
     t.after(stop)
     const {serverCert} = await testTls()
@@ -168,7 +193,7 @@ describe('checkHealth', () => {
     assert.match(health.api.error ?? '', /presented a certificate the kubeconfig does not accept/)
   })
 
-  it('rejects with the reason when the signal aborts', async () => {
+  void it('rejects with the reason when the signal aborts', async () => {
     const port = await closedPort()
     const {caCert} = await testTls()
     const file = path.join(dir, 'abort.conf')

@@ -11,7 +11,7 @@ import {Deadline, pause} from './timing.js'
 export interface CheckHealthOptions {
   /** Kubernetes node names expected Ready (the VM names of the started nodes); empty: every listed node. */
   nodes: readonly string[]
-  /** How long to keep looking, from the call. */
+  /** How long to keep looking, counted once the kubeconfig and the client library are loaded. */
   deadlineMs: number
   /** An abort rejects with the signal's reason. */
   signal?: AbortSignal
@@ -26,8 +26,8 @@ export interface CheckHealthOptions {
 /** Throws only KubeconfigError (file missing or not a kubeconfig) and the signal's abort reason. */
 export async function checkHealth(kubeconfigPath: string, options: CheckHealthOptions): Promise<CloudHealth> {
   const started = Date.now()
-  const deadline = new Deadline(options.deadlineMs)
   const client = await openClient(kubeconfigPath, options.signal)
+  const deadline = new Deadline(options.deadlineMs)
   const interval = options.intervalMs ?? 2000
   for (let attempts = 1; ; attempts++) {
     const {health, definitive} = await observe(client, options.nodes, deadline.requestTimeout(options.requestTimeoutMs ?? 10_000))

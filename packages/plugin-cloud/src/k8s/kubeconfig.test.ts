@@ -35,14 +35,14 @@ users:
 
 const serverOf = (text: string, i = 0): unknown => (parse(text) as {clusters: {cluster: {server: unknown}}[]}).clusters[i]?.cluster.server
 
-describe('rewriteKubeconfig', () => {
-  it('points the server at the host and keeps the port, the CA data and the credentials', () => {
+void describe('rewriteKubeconfig', () => {
+  void it('points the server at the host and keeps the port, the CA data and the credentials', () => {
     const out = rewriteKubeconfig(ADMIN_CONF, '192.168.200.10')
     assert.equal(serverOf(out), 'https://192.168.200.10:6443')
     assert.equal(out, ADMIN_CONF.replace('https://127.0.0.1:6443', 'https://192.168.200.10:6443'))
   })
 
-  it('rewrites every cluster, keeps a non-default port and a path, and adds 6443 when the URL has no port', () => {
+  void it('rewrites every cluster, keeps a non-default port and a path, and adds 6443 when the URL has no port', () => {
     const text = `kind: Config
 clusters:
 - name: a
@@ -57,11 +57,11 @@ current-context: x
     assert.equal(serverOf(out, 1), 'https://cp.example.org:6443/k8s/clusters/c-1')
   })
 
-  it('puts an IPv6 host in brackets', () => {
+  void it('puts an IPv6 host in brackets', () => {
     assert.equal(serverOf(rewriteKubeconfig(ADMIN_CONF, 'fd00::10')), 'https://[fd00::10]:6443')
   })
 
-  it('refuses text that is not a kubeconfig, with a named error', () => {
+  void it('refuses text that is not a kubeconfig, with a named error', () => {
     const cases = ['just some text', '- a\n- b\n', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n', 'kind: Config\nclusters: []\n',
       'kind: Config\nclusters:\n- name: a\n  cluster: {}\n', 'kind: Config\nclusters:\n- cluster: {server: "ftp://x"}\n', 'clusters: [\n']
     for (const text of cases) {
@@ -75,14 +75,14 @@ current-context: x
     }
   })
 
-  it('refuses a host that is a URL or has a port', () => {
+  void it('refuses a host that is a URL or has a port', () => {
     for (const host of ['', 'https://10.0.0.1', '10.0.0.1:6443x', 'a b']) {
       assert.throws(() => rewriteKubeconfig(ADMIN_CONF, host), (e: unknown) => hasCode(e, KUBECONFIG_HOST_INVALID), host)
     }
   })
 })
 
-describe('loadKubeconfig', () => {
+void describe('loadKubeconfig', () => {
   let dir = ''
   let api: FakeApi
   before(async () => {
@@ -94,14 +94,14 @@ describe('loadKubeconfig', () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  it('names a missing file and a file that is not a kubeconfig', async () => {
+  void it('names a missing file and a file that is not a kubeconfig', async () => {
     await assert.rejects(loadKubeconfig(path.join(dir, 'missing.conf')), (e: unknown) => hasCode(e, KUBECONFIG_NOT_FOUND))
     const bad = path.join(dir, 'bad.conf')
     await writeFile(bad, 'kind: Config\ncurrent-context: nowhere\n')
     await assert.rejects(loadKubeconfig(bad), (e: unknown) => hasCode(e, KUBECONFIG_INVALID))
   })
 
-  it('a rewritten kubeconfig still reaches the API server: port and CA kept', async () => {
+  void it('a rewritten kubeconfig still reaches the API server: port and CA kept', async () => {
     const fetched = api.kubeconfig().replace('https://127.0.0.1:', 'https://lb-apiserver.kubernetes.local:')
     const file = path.join(dir, 'rewritten.conf')
     await writeFile(file, rewriteKubeconfig(fetched, '127.0.0.1'))
