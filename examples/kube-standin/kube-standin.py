@@ -982,10 +982,17 @@ class Cluster:
         # An uncordon: the web ReplicaSet schedules its pod on the node again.
         if touched and not unschedulable and name != self.config.control_plane and ("default", "web-%s" % name) not in self.pods:
             recreated.append(self._create_web_pod(name)["metadata"]["name"])
+        # An uncordon: the scheduler places the pods left Pending while no node was schedulable.
+        if touched and not unschedulable and self.node_ready(name) == "True":
+            for key in [k for k, p in self.pods.items() if p["status"].get("phase") == "Pending" and not p["spec"].get("nodeName")]:
+                pending = self.pods.pop(key)
+                app = "coredns" if pending["metadata"].get("labels", {}).get("k8s-app") == "kube-dns" else pending["metadata"].get("generateName", key[1]).rstrip("-").rsplit("-", 1)[0]
+                placed = self._create_replica_pod(key[0], app, pending["spec"]["containers"][0]["name"], name)
+                recreated.append(placed["metadata"]["name"])
         self._save()
         audit = {"unschedulable": bool(unschedulable), "wasUnschedulable": was_unschedulable}
         if recreated:
-            audit["recreated"] = ["default/%s" % n for n in recreated]
+            audit["recreated"] = ["%s/%s" % (ns, n) for (ns, n), pod in self.pods.items() if n in recreated]
         return self.render_node(name), audit
 
     def list_pods(self, namespace, query):

@@ -12,7 +12,7 @@ interface Report {
   items: {object: string; name: string; action: string; details: Record<string, unknown>; xml?: string}[]
 }
 
-async function plan(args: string[]): Promise<{exitCode: number | undefined; stdout: string; stderr: string}> {
+async function plan(args: string[]): Promise<{exitCode?: number; stdout: string; stderr: string}> {
   return execa(process.execPath, ['packages/core/bin/run.js', 'plan', 'examples/hpc-and-cloud.yaml', '--json', ...args], {
     cwd: root,
     reject: false,

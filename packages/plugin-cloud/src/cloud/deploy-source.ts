@@ -14,6 +14,9 @@ export const SHIPPED_PLAYBOOK = path.resolve(import.meta.dirname, '..', '..', 'p
 export interface DeploySource {
   playbook: string
   extraVars?: Record<string, unknown>
+  /** Where ansible-playbook runs and which ansible.cfg it reads (Kubespray's own: its roles_path and library). */
+  cwd?: string
+  env?: Record<string, string>
 }
 
 const isFile = (p: string): boolean => statSync(p, {throwIfNoEntry: false})?.isFile() === true
@@ -47,5 +50,6 @@ export function deploySource(section: CloudClusterConfig, loaded: Pick<LoadedCon
   if (!isFile(path.join(kubespray, 'cluster.yml'))) {
     throw new ConfigError(`${at(loaded, [...base, 'kubespray_path'])}: ${kubespray} is not a Kubespray checkout (no cluster.yml in it)`, {code: 'KUBESPRAY_MISSING', actions: fix})
   }
-  return {playbook: SHIPPED_PLAYBOOK, extraVars: {kubespray_path: kubespray}}
+  const config = path.join(kubespray, 'ansible.cfg')
+  return {playbook: SHIPPED_PLAYBOOK, extraVars: {kubespray_path: kubespray}, cwd: kubespray, ...(isFile(config) ? {env: {ANSIBLE_CONFIG: config}} : {})}
 }

@@ -23,6 +23,8 @@ export async function deployCloud(ctx: ClusterContext, inventoryPath: string, pr
     logFile,
     signal,
     ...(source.extraVars === undefined ? {} : {extraVars: source.extraVars}),
+    ...(source.cwd === undefined ? {} : {cwd: source.cwd}),
+    ...(source.env === undefined ? {} : {env: source.env}),
     ...(progress?.onLine === undefined ? {} : {onLine: (line: string) => progress.onLine?.(line)}),
   })
   const started = ctx.cluster.nodes.filter((n) => n.autoStart).map((n) => n.vmName)

@@ -8,6 +8,8 @@ import {existsSync} from 'node:fs'
 import type {ClusterContext, HealthChecker, HealthReport} from '@ai-how/core'
 import {checkHealth} from '../k8s/index.js'
 import type {CloudHealth} from '../k8s/index.js'
+import {openClient} from '../k8s/client.js'
+import {observe} from '../k8s/observe.js'
 import {DEFAULT_HEALTH_TIMEOUT_S} from './options.js'
 import {kubeconfigPath} from './paths.js'
 
@@ -23,6 +25,16 @@ export function healthDetails(h: CloudHealth): Record<string, unknown> {
     pods_running: `${h.pods.running}/${h.pods.total}`,
     pods_not_running: h.pods.not_running,
   }
+}
+
+/**
+ * One look at the cluster, each request bounded by `timeoutMs`, no retry (what `status` shows: an
+ * API that is down is reported at once, not waited for). Throws only KubeconfigError.
+ */
+export async function lookOnce(kubeconfigPath: string, nodes: readonly string[], timeoutMs: number): Promise<CloudHealth> {
+  const started = Date.now()
+  const {health} = await observe(await openClient(kubeconfigPath), nodes, timeoutMs)
+  return {...health, attempts: 1, elapsed_ms: Date.now() - started}
 }
 
 export async function cloudHealth(ctx: ClusterContext, options: {deadlineMs?: number; signal?: AbortSignal; nodes?: string[]} = {}): Promise<HealthReport> {

@@ -7,11 +7,10 @@
 import {existsSync} from 'node:fs'
 import type {ClusterStateEntry, Step} from '@ai-how/core'
 import {ClusterManager, kindFields} from '@ai-how/plugin-hpc'
-import type {ClusterManagerDeps, ClusterStatus, RunSettings, StartRecord, StopRecord, VmClusterSpec} from '@ai-how/plugin-hpc'
-import {checkHealth} from '../k8s/index.js'
+import type {ClusterManagerDeps, ClusterStatus, StartRecord, StopRecord, VmClusterSpec} from '@ai-how/plugin-hpc'
 import {sshGuestRunner} from './guest.js'
 import type {GuestRunner} from './guest.js'
-import {healthDetails} from './health.js'
+import {healthDetails, lookOnce} from './health.js'
 import {kubernetesEntry} from './options.js'
 import type {CloudOptions, KubernetesEntry} from './options.js'
 import {kubeconfigPath} from './paths.js'
@@ -20,7 +19,7 @@ import type {CloudStartRun} from './start-steps.js'
 import {cloudStopSteps} from './stop-steps.js'
 import type {CloudStopRun} from './stop-steps.js'
 
-/** How long `status` waits for the API (one look, no retries). */
+/** How long `status` waits for each request of its one look at the API (no retries). */
 const STATUS_API_TIMEOUT_MS = 5000
 
 export class CloudVMManager extends ClusterManager {
@@ -85,7 +84,7 @@ export class CloudVMManager extends ClusterManager {
     }
   }
 
-  protected override beforeShutdownSteps(record: StopRecord, _run: RunSettings): Step[] {
+  protected override beforeShutdownSteps(record: StopRecord): Step[] {
     const run: CloudStopRun = {runtimeStopped: {}}
     this.stops.set(record, run)
     return cloudStopSteps({spec: this.spec, deps: this.deps, cloud: this.cloud, guest: this.guest, record, run})
@@ -105,7 +104,7 @@ export class CloudVMManager extends ClusterManager {
     const kubeconfig = kubernetesEntry(entry?.kubernetes)?.kubeconfig ?? (existsSync(this.kubeconfig) ? this.kubeconfig : null)
     if (running.length === 0) return {kubernetes: {api_reachable: false, reason: 'no VM of the cluster runs', kubeconfig}}
     if (kubeconfig === null || !existsSync(kubeconfig)) return {kubernetes: {api_reachable: false, reason: 'no kubeconfig (started with --skip-deploy, or the deploy failed)', kubeconfig: null}}
-    const health = await checkHealth(kubeconfig, {nodes: running, deadlineMs: STATUS_API_TIMEOUT_MS})
+    const health = await lookOnce(kubeconfig, running, STATUS_API_TIMEOUT_MS)
     return {kubernetes: {healthy: health.healthy, kubeconfig, ...healthDetails(health), checks: health.checks}}
   }
 }

@@ -23,6 +23,8 @@ export interface PlaybookOptions {
   /** Every output line (task names, host results) as it comes. */
   onLine?: (line: string) => void
   env?: Record<string, string>
+  /** Working folder (default: the playbook's), e.g. a Kubespray checkout so that its ansible.cfg applies. */
+  cwd?: string
 }
 
 export interface PlaybookResult {
@@ -60,7 +62,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookRes
   const args = ['-i', options.inventory, ...(vars === undefined ? [] : ['--extra-vars', `@${vars.file}`]), options.playbook]
   log.write(`# ansible-playbook ${args.join(' ')}${vars === undefined ? '' : ' (extra vars: not logged)'}\n# started ${new Date().toISOString()}\n`)
   const child = execa('ansible-playbook', args, {
-    cwd: path.dirname(options.playbook),
+    cwd: options.cwd ?? path.dirname(options.playbook),
     env: {
       ANSIBLE_HOST_KEY_CHECKING: 'True',
       ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True',

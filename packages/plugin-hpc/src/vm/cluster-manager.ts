@@ -79,9 +79,7 @@ export class ClusterManager {
    * The kind's fields of the entry of a stopped cluster. Default: those of the previous entry; a kind
    * replaces live facts that no longer hold (no `healthy: true` on a stopped cluster).
    */
-  protected stoppedEntryExtras(previous: ClusterStateEntry, _record: StopRecord): Record<string, unknown> {
-    return kindFields(previous)
-  }
+  protected stoppedEntryExtras?(previous: ClusterStateEntry, record: StopRecord): Record<string, unknown>
 
   /** Live fields of the kind in `status` (read-only: never writes). */
   protected statusExtras?(status: ClusterStatus, entry: ClusterStateEntry | undefined): Promise<Record<string, unknown>>
@@ -93,6 +91,8 @@ export class ClusterManager {
     return new TaskRunner({
       json: run.json,
       keepOnFailure: run.keepOnFailure,
+      // Step warnings and the rollback summary go to the logger the kind was given, not around it.
+      log: this.deps.log,
       ...(run.signal === undefined ? {} : {signal: run.signal}),
       ...(run.tty === undefined ? {} : {tty: run.tty}),
       ...(run.handleSigint === undefined ? {} : {handleSigint: run.handleSigint}),
@@ -189,7 +189,7 @@ export class ClusterManager {
     const domains = await this.liveDomains()
     const status = domains.size === 0 ? 'not_created' : [...domains.values()].every((d) => !isActiveState(d.state)) ? 'stopped' : 'partial'
     if (domains.size > 0 || previous !== undefined) {
-      const extras = previous === undefined ? {} : this.stoppedEntryExtras(previous, record)
+      const extras = previous === undefined ? {} : (this.stoppedEntryExtras?.(previous, record) ?? kindFields(previous))
       await store.setEntry(this.spec.stateKey, clusterEntry({spec: this.spec, domains, previous, status, now: this.now(), extras}))
     }
     return {

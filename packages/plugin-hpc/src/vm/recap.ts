@@ -19,9 +19,11 @@ export function parseRecap(lines: readonly string[]): Map<string, RecapCounts> {
   for (const line of lines) {
     const m = LINE.exec(line.trim())
     if (!m?.[1] || !m[2]) continue
-    const counts = Object.fromEntries([...m[2].matchAll(/(\w+)=(\d+)/g)].map((c) => [c[1], Number(c[2])]))
-    if (counts.ok === undefined) continue
-    hosts.set(m[1], {ok: counts.ok, changed: counts.changed ?? 0, unreachable: counts.unreachable ?? 0, failed: counts.failed ?? 0, skipped: counts.skipped ?? 0})
+    const counts = new Map([...m[2].matchAll(/(\w+)=(\d+)/g)].map((c): [string, number] => [c[1] ?? '', Number(c[2])]))
+    const ok = counts.get('ok')
+    if (ok === undefined) continue
+    const n = (name: string): number => counts.get(name) ?? 0
+    hosts.set(m[1], {ok, changed: n('changed'), unreachable: n('unreachable'), failed: n('failed'), skipped: n('skipped')})
   }
   return hosts
 }
