@@ -114,6 +114,20 @@ void describe('ai-how validate (CLI)', () => {
     assert.match(bad.stdout, /✗ base image .*base\.qcow2 is not a qcow2 image/)
     assert.match(bad.stderr, /→ convert it: qemu-img convert -O qcow2 /)
   })
+
+  void it('--check-host: a GPU absent from the host is a warning when only an auto_start: false node asks for it, an error otherwise', async () => {
+    const text = HPC_NO_GPU.replace('      - {cpu_cores: 1, memory_gb: 1, disk_gb: 10, ip: 192.168.150.11}', '      - {cpu_cores: 1, memory_gb: 1, disk_gb: 10, ip: 192.168.150.11, auto_start: false, pcie_passthrough: {enabled: true, devices: [{pci_address: "0000:7e:00.0", device_type: gpu}]}}')
+    const config = writeTemp('g.yaml', text)
+    mkdirSync(path.join(path.dirname(config), 'images'))
+    writeFileSync(path.join(path.dirname(config), 'images', 'base.qcow2'), Buffer.from([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]))
+    const idle = await cli(['validate', config, '--check-host', '--sysfs-root', sandbox])
+    assert.equal(idle.code, 0, show(idle))
+    assert.match(idle.stdout, /^! PCI device 0000:7e:00\.0 .* does not exist on this host \(only nodes with auto_start: false need it: they cannot be started on this host\)$/m)
+    writeFileSync(config, text.replace('auto_start: false, ', ''))
+    const booting = await cli(['validate', config, '--check-host', '--sysfs-root', sandbox])
+    assert.equal(booting.code, 1, show(booting))
+    assert.match(booting.stdout, /^✗ PCI device 0000:7e:00\.0 .* does not exist on this host$/m)
+  })
 })
 
 void describe('ai-how render and schema (CLI)', () => {

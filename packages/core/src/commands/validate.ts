@@ -69,14 +69,14 @@ Exit status: 0 valid, 2 invalid config, 1 a host check failed.`
     }
     if (!flags['check-host']) return result
     const checks = await runHostChecks(this.config, described.map((d) => d.cluster), flags['sysfs-root'])
-    const failed = checks.filter((c) => !c.ok)
+    const failed = checks.filter((c) => !c.ok && c.severity !== 'warning')
     result.hostChecks = checks
     result.hostReady = failed.length === 0
     if (this.jsonEnabled()) {
       if (failed.length > 0) process.exitCode = 1
       return result
     }
-    for (const check of checks) this.log(`${check.ok ? '✓' : '✗'} ${check.message}`)
+    for (const check of checks) this.log(`${check.ok ? '✓' : check.severity === 'warning' ? '!' : '✗'} ${check.message}`)
     if (failed.length > 0) {
       throw new HostError(`${failed.length} of ${checks.length} host checks failed (✗ above)`, {
         code: 'HOST_CHECKS_FAILED',

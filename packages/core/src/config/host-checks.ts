@@ -5,8 +5,21 @@ import type {HostCheckResult} from '../contracts/extensions.js'
 import {callHook} from '../plugins.js'
 import {checkBaseImages} from './host-images.js'
 
+async function pluginChecks(config: Config, clusters: ClusterDescription[], hostRoot: string): Promise<HostCheckResult[]> {
+  if (clusters.every((c) => c.nodes.length === 0)) return []
+  const answers = await callHook(config, 'ai-how:host-checks', {clusters, hostRoot})
+  return answers.flatMap((a) => (Array.isArray(a.result) ? a.result : []))
+}
+
+/**
+ * The checks of the nodes that start (auto_start), then those of the nodes that do not: a check
+ * that fails only for the latter is a warning (the cluster starts without them), named as such.
+ */
 export async function runHostChecks(config: Config, clusters: readonly ClusterDescription[], hostRoot: string): Promise<HostCheckResult[]> {
   const images = await checkBaseImages(clusters)
-  const answers = await callHook(config, 'ai-how:host-checks', {clusters: [...clusters], hostRoot})
-  return [...images, ...answers.flatMap((a) => (Array.isArray(a.result) ? a.result : []))]
+  const booting = await pluginChecks(config, clusters.map((c) => ({...c, nodes: c.nodes.filter((n) => n.autoStart)})), hostRoot)
+  const idle = await pluginChecks(config, clusters.map((c) => ({...c, nodes: c.nodes.filter((n) => !n.autoStart && n.devices.length > 0)})), hostRoot)
+  const seen = new Set(booting.map((c) => c.id))
+  const warnings = idle.filter((c) => !c.ok && !seen.has(c.id)).map((c): HostCheckResult => ({...c, severity: 'warning', message: `${c.message} (only nodes with auto_start: false need it: they cannot be started on this host)`}))
+  return [...images, ...booting, ...warnings]
 }

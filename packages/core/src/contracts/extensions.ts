@@ -165,6 +165,8 @@ export interface HostCheckResult {
   message: string
   /** Exact steps that fix it. */
   fix: string[]
+  /** 'warning': it fails only for nodes that are not started (auto_start: false); a start goes on without them. */
+  severity?: 'warning'
 }
 
 /** Libvirt domain XML fragments and rules a plugin contributes to one VM. */

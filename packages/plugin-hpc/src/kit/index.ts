@@ -5,6 +5,8 @@ export {forceFlag, keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag, stopTimeou
 export {destroySummary, startSummary, stopSummary} from './summaries.js'
 export {renderStatusTable} from './status-table.js'
 export {confirmDestroy} from './confirm.js'
+export {destroyWithConfirmation} from './destroy.js'
+export type {DestroyCommandIo} from './destroy.js'
 export type {ConfirmInput} from './confirm.js'
 export {DEFAULT_STOP_TIMEOUT_S, destroyConfirmed, kindExtensions, runSettings, stopTimeoutMs, virshDeps, virshDepsWith} from './run-settings.js'
 export type {DepsFactory} from './run-settings.js'

@@ -1,5 +1,5 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {confirmDestroy, destroySummary, forceFlag} from '@ai-how/plugin-hpc'
+import {destroyWithConfirmation, forceFlag} from '@ai-how/plugin-hpc'
 import type {DestroyResult} from '@ai-how/plugin-hpc'
 
 export default class CloudDestroy extends ClusterCommand {
@@ -19,12 +19,7 @@ export default class CloudDestroy extends ClusterCommand {
   async run(): Promise<DestroyResult> {
     const {args, flags} = await this.parse(CloudDestroy)
     const {impl, ctx} = await this.extension('cloud', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
-    if (!(await confirmDestroy({kind: 'cloud', cluster: ctx.cluster.name, force: flags.force, json: this.jsonEnabled()}))) {
-      this.logToStderr('Destroy cancelled: nothing was removed.')
-      return this.exit(0)
-    }
-    const result = (await impl.destroy({...ctx, options: {...ctx.options, confirmed: true}})) as DestroyResult
-    if (!this.jsonEnabled()) this.logToStderr(destroySummary(result))
-    return result
+    const result = await destroyWithConfirmation(impl, ctx, flags.force, {json: this.jsonEnabled(), log: (m) => { this.logToStderr(m) }})
+    return result ?? this.exit(0)
   }
 }

@@ -1,7 +1,6 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {confirmDestroy} from '../../kit/confirm.js'
+import {destroyWithConfirmation} from '../../kit/destroy.js'
 import {forceFlag} from '../../kit/flags.js'
-import {destroySummary} from '../../kit/summaries.js'
 import type {DestroyResult} from '../../vm/results.js'
 
 export default class HpcDestroy extends ClusterCommand {
@@ -21,13 +20,7 @@ export default class HpcDestroy extends ClusterCommand {
   async run(): Promise<DestroyResult> {
     const {args, flags} = await this.parse(HpcDestroy)
     const {impl, ctx} = await this.extension('hpc', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
-    if (!(await confirmDestroy({kind: 'hpc', cluster: ctx.cluster.name, force: flags.force, json: this.jsonEnabled()}))) {
-      // Declining is not a failure (as in the reference tool): nothing happened, exit 0.
-      this.logToStderr('Destroy cancelled: nothing was removed.')
-      return this.exit(0)
-    }
-    const result = (await impl.destroy({...ctx, options: {...ctx.options, confirmed: true}})) as DestroyResult
-    if (!this.jsonEnabled()) this.logToStderr(destroySummary(result))
-    return result
+    const result = await destroyWithConfirmation(impl, ctx, flags.force, {json: this.jsonEnabled(), log: (m) => { this.logToStderr(m) }})
+    return result ?? this.exit(0)
   }
 }
