@@ -17,7 +17,7 @@ import type {KubernetesEntry} from './options.js'
 import {CP, CPU, GPU, NAME, cloudApi, cloudFixture, cloudManager, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
 import type {CloudFixture} from './testing/cloud-fixture.js'
 
-type CloudStop = StopResult & {drain: DrainReport | {skipped: string}; runtime_stopped: Record<string, string[]>}
+type CloudStop = StopResult & {drain: DrainReport | {not_run: string}; runtime_stopped: Record<string, string[]>}
 const WEB = 'web-7c5ddbdf54-abcde'
 
 /** A started cluster, its API's requests and the guest's commands cleared. */
@@ -108,7 +108,7 @@ void describe('CloudVMManager.stop', () => {
     const {f, api} = await started(t)
     const result = (await cloudManager(f, {skipDrain: true}).stop(f.run, 1000)) as CloudStop
     assert.deepEqual(api.requests, [])
-    assert.deepEqual(result.drain, {skipped: '--skip-drain'})
+    assert.deepEqual(result.drain, {not_run: '--skip-drain'})
     assert.equal(result.status, 'stopped')
     assert.deepEqual(stopScripts(f), ['127.0.0.1', '127.0.0.11'])
   })

@@ -26,9 +26,9 @@ export function cloudStartSummary(r: StartResult): string {
 }
 
 export function cloudStopSummary(r: StopResult): string {
-  const drain = (r as StopResult & {drain?: {skipped?: string; reachable?: boolean; error?: string | null; cordoned?: string[]; evicted?: unknown[]; blocked?: {namespace: string; name: string}[]} | null}).drain
+  const drain = (r as StopResult & {drain?: {not_run?: string; reachable?: boolean; error?: string | null; cordoned?: string[]; evicted?: unknown[]; blocked?: {namespace: string; name: string}[]} | null}).drain
   const lines = [stopSummary(r)]
-  if (drain?.skipped !== undefined) lines.push(`  drain: skipped (${drain.skipped})`)
+  if (drain?.not_run !== undefined) lines.push(`  drain: not done (${drain.not_run})`)
   else if (drain?.reachable === false) lines.push(`  drain: the Kubernetes API did not answer (${drain.error ?? 'unreachable'})`)
   else if (drain) lines.push(`  drain: cordoned ${drain.cordoned?.length ?? 0} node(s), evicted ${drain.evicted?.length ?? 0} pod(s)${drain.blocked?.length ? `, not evicted: ${drain.blocked.map((p) => `${p.namespace}/${p.name}`).join(', ')}` : ''}; the next cloud start uncordons them`)
   return lines.join('\n')

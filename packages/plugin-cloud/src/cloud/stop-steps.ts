@@ -16,7 +16,8 @@ import type {CloudOptions} from './options.js'
 import {kubeconfigPath} from './paths.js'
 
 export interface CloudStopRun {
-  drain?: DrainReport | {skipped: string}
+  /** The drain's report, or why it did not run. */
+  drain?: DrainReport | {not_run: string}
   runtimeStopped: Record<string, string[]>
 }
 
@@ -35,7 +36,7 @@ export function cloudStopSteps(i: CloudStopInput): Step[] {
   const kubeconfig = kubeconfigPath(i.spec.outputDir, i.spec.cluster.name)
   const nodes = i.record.active.map((d) => d.name)
   const drainSkip = i.cloud.skipDrain ? '--skip-drain' : !existsSync(kubeconfig) ? 'no kubeconfig (started with --skip-deploy?)' : false
-  if (drainSkip !== false) i.run.drain = {skipped: drainSkip}
+  if (drainSkip !== false) i.run.drain = {not_run: drainSkip}
   i.record.extras.drain = i.run.drain ?? null
   i.record.extras.runtime_stopped = i.run.runtimeStopped
   return [
