@@ -127,7 +127,7 @@ void describe('CloudVMManager.start of a stopped cluster', () => {
     assert.deepEqual(result.started.sort(), [CP, CPU])
     assert.deepEqual(await uuids(), before)
     assert.deepEqual(f.deployCalls, [], 'no new deploy: nothing was created and the last one succeeded')
-    assert.deepEqual(result.deploy, {ran: false, reason: 'no VM was created and the last deploy succeeded'})
+    assert.deepEqual(result.deploy, {ran: false, reason: 'no VM was created and the last deploy of this playbook succeeded'})
     const patches = api.requestsTo('PATCH', '/api/v1/nodes/')
     assert.deepEqual(patches.map((r) => [r.path, r.body]).sort(), [
       [`/api/v1/nodes/${CP}`, {spec: {unschedulable: false}}],

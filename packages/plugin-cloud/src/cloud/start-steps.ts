@@ -12,6 +12,7 @@ import type {ClusterManagerDeps, LiveNode, StartRecord, VmClusterSpec} from '@ai
 import {buildCloudInventory, cloudGroupVars, leftOutNodes, leftOutNotice, writeCloudInventory} from '../inventory/index.js'
 import type {LeftOutNode} from '../inventory/index.js'
 import {uncordonNodes} from '../k8s/index.js'
+import {SHIPPED_PLAYBOOK} from './deploy-source.js'
 import {fetchKubeconfig} from './kubeconfig-file.js'
 import {kubernetesEntry} from './options.js'
 import type {CloudOptions} from './options.js'
@@ -45,9 +46,10 @@ function liveView(record: StartRecord): Map<string, LiveNode> {
 function deploySkip(i: CloudStepInput): string | false {
   if (i.cloud.skipDeploy) return '--skip-deploy'
   const last = i.previous?.deploy as {ok?: unknown; playbook?: unknown} | undefined
+  const playbook = i.cloud.section.kubernetes_config.playbook ?? SHIPPED_PLAYBOOK
   const kubeconfig = kubernetesEntry(i.previous?.kubernetes)?.kubeconfig
-  if (i.record.created.length === 0 && last?.ok === true && kubeconfig !== null && kubeconfig !== undefined && existsSync(kubeconfig)) return 'no VM was created and the last deploy succeeded'
-  return false
+  const deployed = last?.ok === true && last.playbook === playbook && kubeconfig !== null && kubeconfig !== undefined && existsSync(kubeconfig)
+  return i.record.created.length === 0 && deployed ? 'no VM was created and the last deploy of this playbook succeeded' : false
 }
 
 function controlPlaneIp(i: CloudStepInput): string {
@@ -61,7 +63,6 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
   const dir = cloudInventoryDir(i.spec.outputDir, i.spec.cluster.name)
   const kubeconfig = kubeconfigPath(i.spec.outputDir, i.spec.cluster.name)
   const kind = i.spec.cluster.kind
-  const noDeploy = (): string | false => (i.run.deploy?.ran === true ? false : i.cloud.skipDeploy ? '--skip-deploy' : false)
   return [
     {
       title: `Kubespray inventory in ${dir}`,
@@ -107,12 +108,13 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
       title: 'Uncordon the nodes that stop cordoned',
       run: async (ctx) => {
         const cordoned = kubernetesEntry(i.previous?.kubernetes)?.cordoned ?? []
-        if (cordoned.length === 0 || noDeploy() !== false || i.run.kubeconfig === undefined) {
+        if (cordoned.length === 0 || i.run.kubeconfig === undefined) {
           ctx.setTitle(`Uncordon: nothing to do${cordoned.length > 0 ? ` (${cordoned.length} node(s) stay cordoned: no kubeconfig)` : ''}`)
           return undefined
         }
         const report = await uncordonNodes(i.run.kubeconfig, cordoned, {signal: ctx.signal})
-        if (!report.reachable || report.error !== null) throw new AiHowError(`cannot uncordon ${cordoned.join(', ')}: ${report.error ?? 'the API did not answer'}`, {code: 'UNCORDON_FAILED', actions: [`kubectl --kubeconfig ${i.run.kubeconfig} uncordon ${cordoned.join(' ')}`]})
+        // Not fatal: the nodes stay recorded as cordoned (the next start tries again), and the health check says whether the cluster serves.
+        if (!report.reachable || report.error !== null) ctx.log.warn(`could not uncordon ${cordoned.join(', ')} (${report.error ?? 'the API did not answer'}): kubectl --kubeconfig ${i.run.kubeconfig} uncordon ${cordoned.join(' ')}`)
         i.run.uncordoned = report.uncordoned
         ctx.setTitle(`Uncordoned ${report.uncordoned.length} node(s)`)
         return undefined

@@ -16,6 +16,7 @@ import {nodeObject, podObject, startFakeApi} from '../../k8s/testing/fake-api.js
 import type {FakeApi} from '../../k8s/testing/fake-api.js'
 import {CLOUD_ROLES} from '../../kind/describe.js'
 import type {CloudClusterConfig} from '../../kind/types.js'
+import {SHIPPED_PLAYBOOK} from '../deploy-source.js'
 import type {GuestRunner} from '../guest.js'
 import {cloudHealthChecker} from '../health.js'
 import {CloudVMManager} from '../manager.js'
@@ -155,8 +156,8 @@ export async function cloudFixture(): Promise<CloudFixture> {
     deploy: (_ctx, inventoryPath): Promise<DeployResult> => {
       deployCalls.push({inventoryPath})
       const failure = deployFailure.failure
-      if (failure === undefined) return Promise.resolve({ok: true, summary: 'deploy-cloud-cluster.yml succeeded on 2 node(s)', logFile, playbook: 'deploy-cloud-cluster.yml', exitCode: 0})
-      return Promise.resolve({ok: false, summary: 'deploy-cloud-cluster.yml failed (exit 2)', logFile, playbook: 'deploy-cloud-cluster.yml', exitCode: 2, failure})
+      if (failure === undefined) return Promise.resolve({ok: true, summary: 'deploy-cloud-cluster.yml succeeded on 2 node(s)', logFile, playbook: SHIPPED_PLAYBOOK, exitCode: 0})
+      return Promise.resolve({ok: false, summary: 'deploy-cloud-cluster.yml failed (exit 2)', logFile, playbook: SHIPPED_PLAYBOOK, exitCode: 2, failure})
     },
   }
   return Object.assign(f, {
