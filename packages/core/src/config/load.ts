@@ -14,6 +14,7 @@ import {sortIssues} from './issue.js'
 import {formatPath} from './positions.js'
 import {buildConfigSchema} from './schema.js'
 import {describeClusters, semanticIssues} from './semantic.js'
+import {controlCharacterIssues} from './semantic-control.js'
 import {configError, readConfigSource} from './source.js'
 
 export interface LoadOptions {
@@ -47,12 +48,14 @@ export async function loadConfig(file: string, kinds: readonly ClusterKindRegist
   // A value whose expansion failed is reported once, by the expansion; its other issues would repeat it.
   const failed = new Set(source.failedPaths.map(formatPath))
   const notFailed = (i: ConfigIssue): boolean => !failed.has(i.path)
+  // Before validate(), which resolves aiHowPath values: the issue names the character's place in the value as written.
+  const control = controlCharacterIssues(data, source.locator).filter(notFailed)
   const schema = schemaIssues(validator.validate(data), validator, {locator: source.locator, kinds: kinds.map((k) => k.key)}).filter(notFailed)
   const loaded = {file: source.file, dir: source.dir, tot: source.tot, config: data as AiHowConfig, locator: source.locator}
-  // describe() may rely on its section's shape: only sections without schema errors are described.
-  const broken = new Set(kinds.filter((k) => schema.some((i) => isUnderPath(i.path, formatPath(['clusters', k.key])))).map((k) => k.key))
+  // describe() may rely on its section's shape and values: only sections without schema errors or control characters are described.
+  const broken = new Set(kinds.filter((k) => [...control, ...schema].some((i) => isUnderPath(i.path, formatPath(['clusters', k.key])))).map((k) => k.key))
   const semantic = semanticIssues(loaded, describeClusters(loaded, kinds, broken)).filter(notFailed)
-  const all: ConfigIssue[] = [...source.issues, ...schema, ...semantic]
+  const all: ConfigIssue[] = [...source.issues, ...control, ...schema, ...semantic]
   const errors = sortIssues(all.filter((i) => i.severity === 'error'))
   const warnings = sortIssues(all.filter((i) => i.severity === 'warning'))
   if (errors.length > 0) throw configError(source.display, [...errors, ...warnings])

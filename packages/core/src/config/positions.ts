@@ -1,7 +1,8 @@
 /** Positions in the YAML source: from a YAML path to file:line:column, and the dotted form of a path. */
-import type {Document, LineCounter, Node as YamlNode, Pair} from 'yaml'
+import type {Document, LineCounter, Node as YamlNode, Pair, YAMLMap} from 'yaml'
 import {isAlias, isMap, isScalar, isSeq} from 'yaml'
 import type {SourceLocator, YamlPath} from '../contracts/config.js'
+import {printable} from '../text/control-characters.js'
 
 const SIMPLE_KEY = /^[A-Za-z_][\w-]*$/
 
@@ -11,7 +12,7 @@ export function formatPath(path: YamlPath): string {
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`
     else if (SIMPLE_KEY.test(segment)) out += out === '' ? segment : `.${segment}`
-    else out += `[${JSON.stringify(segment)}]`
+    else out += `[${printable(segment, Infinity)}]`
   }
   return out === '' ? '(root)' : out
 }
@@ -38,13 +39,33 @@ interface Step {
   pair?: Pair
 }
 
+/** `<<` of a merge (`<<: *defaults`): the yaml library keeps its key as a symbol. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<'
+}
+
+/** The pair of `segment` in `map`: its own key first, then the maps it merges, in order (YAML's precedence). */
+function pairIn(doc: Document, map: YAMLMap, segment: string | number, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => !isMergeKey(p.key) && String(isScalar(p.key) ? p.key.value : p.key) === String(segment))
+  if (own !== undefined || depth > 32) return own
+  for (const merge of map.items.filter((p) => isMergeKey(p.key))) {
+    const value = isAlias(merge.value) ? merge.value.resolve(doc) : merge.value
+    const sources = isSeq(value) ? value.items.map((i) => (isAlias(i) ? i.resolve(doc) : i)) : [value]
+    for (const source of sources) {
+      const found = isMap(source) ? pairIn(doc, source, segment, depth + 1) : undefined
+      if (found !== undefined) return found
+    }
+  }
+  return undefined
+}
+
 function child(doc: Document, node: unknown, segment: string | number): Step | undefined {
   const target = isAlias(node) ? node.resolve(doc) : node
   if (isSeq(target) && typeof segment === 'number') {
     return segment < target.items.length ? {node: target.items[segment]} : undefined
   }
   if (isMap(target)) {
-    const pair = target.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(segment))
+    const pair = pairIn(doc, target, segment)
     return pair ? {node: pair.value, pair} : undefined
   }
   return undefined

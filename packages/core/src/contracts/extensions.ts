@@ -105,6 +105,11 @@ export interface DeployProgress {
   signal?: AbortSignal
   /** One line of progress (a task name, a host result); shown under the deploy step. */
   onLine?(line: string): void
+  /**
+   * The inventory hosts that must appear in the recap: the nodes that run, as listed in the
+   * inventory. A deploy that did not reach every one of them is a failure even if its tool exited 0.
+   */
+  hosts?: readonly string[]
 }
 
 export interface Deployer {

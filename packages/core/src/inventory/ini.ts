@@ -5,6 +5,7 @@
  */
 import type {Inventory, InventoryValue} from './model.js'
 import {checkInventory} from './model.js'
+import {assertNoControlCharacters} from './control.js'
 
 /**
  * Host lines are split by Ansible with POSIX shlex, so a value with spaces or quotes is quoted;
@@ -29,7 +30,9 @@ function varPairs(vars: Record<string, InventoryValue>, quote: boolean): string[
     .map((k) => `${k}=${scalar(vars[k] ?? null, quote)}`)
 }
 
+/** Throws INVENTORY_UNSAFE_VALUE when a name or value holds a control character (see control.ts). */
 export function toIni(inv: Inventory): string {
+  assertNoControlCharacters(inv)
   checkInventory(inv)
   const sections: string[] = []
   const hostLines = [...inv.hosts].sort((a, b) => a.name.localeCompare(b.name)).map((h) => [h.name, ...varPairs(h.vars, true)].join(' '))

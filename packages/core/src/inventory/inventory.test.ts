@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {execa} from 'execa'
+import {isAiHowError} from '../errors.js'
 import type {Inventory} from './model.js'
 import {toIni} from './ini.js'
 import {toYaml} from './yaml.js'
@@ -58,6 +59,34 @@ void describe('inventory formats', () => {
 
   void it('rejects a group that names an unknown host', () => {
     assert.throws(() => toIni({hosts: [], groups: [{name: 'g', hosts: ['ghost'], children: [], vars: {}}]}), /unknown host ghost/)
+  })
+
+  void it('INI refuses a control character in a var value, a host name or a group name, and returns nothing', () => {
+    const forged = '/keys/id\n[all:vars]\nansible_ssh_common_args=-o ProxyCommand=touch /tmp/pwned'
+    const withVar = (vars: Record<string, string | string[]>): Inventory => ({...inventory, hosts: inventory.hosts.map((h, i) => (i === 0 ? {...h, vars: {...h.vars, ...vars}} : h))})
+    const refused = (inv: Inventory, message: RegExp): void => {
+      let text: string | undefined
+      assert.throws(
+        () => {
+          text = toIni(inv)
+        },
+        (e: unknown) => {
+          assert.ok(isAiHowError(e), String(e))
+          assert.equal(e.code, 'INVENTORY_UNSAFE_VALUE')
+          assert.equal(e.exitCode, 2)
+          assert.match(e.message, message)
+          assert.doesNotMatch(e.message, /\n/)
+          return true
+        },
+      )
+      assert.equal(text, undefined)
+    }
+    refused(withVar({ansible_ssh_private_key_file: forged}), /^Host lab-controller: ansible_ssh_private_key_file "\/keys\/id\\n\[all:vars\]\\nansible_ssh_common_args=-o ProxyCommand=touch \/tmp\/pwned" contains U\+000A \(line feed\) at character 9/)
+    refused(withVar({list: ['ok', 'a\u2028b']}), /Host lab-controller: list\[1\] "a\\u2028b" contains U\+2028 \(line separator\)/)
+    refused(withVar({cmdline: 'quiet\u0085x'}), /U\+0085 \(next line\)/)
+    refused({...inventory, hosts: [...inventory.hosts, {name: 'evil\rhost', vars: {}}]}, /^The host name "evil\\rhost" contains U\+000D \(carriage return\)/)
+    refused({...inventory, groups: [...inventory.groups, {name: 'g\tx', hosts: [], children: [], vars: {}}]}, /^The group name "g\\tx" contains U\+0009 \(tab\)/)
+    refused({...inventory, groups: [{...inventory.groups[0], vars: {cluster_name: 'lab', x: 'a\u007f'}} as Inventory['groups'][0], ...inventory.groups.slice(1)]}, /^Group hpc: x "a\\u007f" contains U\+007F \(delete\)/)
   })
 
   void it('both forms read the same in ansible-inventory', {skip: haveAnsible ? false : 'ansible-inventory not installed'}, async () => {

@@ -2,12 +2,13 @@
  * The cloud kind's Deployer (resolved by core; an `ai-how:deployer` hook may replace it): runs the
  * deploy playbook (Kubespray's cluster.yml through the shipped deploy-cloud-cluster.yml, or the
  * config's kubernetes_config.playbook) against the Kubespray inventory. Output in a 0600 log under
- * `<output>/logs/<cluster>/`; a run in which a started node is missing from the recap, was
- * unreachable or failed is a failure even if ansible-playbook exited 0.
+ * `<output>/logs/<cluster>/`; a run in which a host of the inventory (a node that runs: the
+ * manager's `progress.hosts`) is missing from the recap, was unreachable or failed is a failure
+ * even if ansible-playbook exited 0.
  */
 import path from 'node:path'
 import type {ClusterContext, DeployProgress, DeployResult, Deployer} from '@ai-how/core'
-import {fileStamp, recapProblems, runPlaybook} from '@ai-how/plugin-hpc'
+import {expectedHosts, fileStamp, recapProblems, runPlaybook} from '@ai-how/plugin-hpc'
 import {deploySource} from './deploy-source.js'
 import {cloudLogsDir} from './paths.js'
 import {cloudSection} from './spec.js'
@@ -27,7 +28,7 @@ export async function deployCloud(ctx: ClusterContext, inventoryPath: string, pr
     ...(source.env === undefined ? {} : {env: source.env}),
     ...(progress?.onLine === undefined ? {} : {onLine: (line: string) => progress.onLine?.(line)}),
   })
-  const started = ctx.cluster.nodes.filter((n) => n.autoStart).map((n) => n.vmName)
+  const started = expectedHosts(ctx, progress)
   const problems = result.ok ? recapProblems(result.recap, started) : []
   const ok = result.ok && problems.length === 0
   const name = path.basename(source.playbook)

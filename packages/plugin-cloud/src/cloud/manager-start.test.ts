@@ -47,7 +47,7 @@ void describe('CloudVMManager.start', () => {
     assert.match(inventory, new RegExp(`^\\[kube_node\\]\\n${CPU}$`, 'm'))
     const groupVars = await readFile(out(f, NAME, 'group_vars', 'k8s_cluster.yml'), 'utf8')
     assert.match(groupVars, /^kube_network_plugin: calico$/m)
-    assert.deepEqual(f.deployCalls, [{inventoryPath: out(f, NAME, 'inventory.ini')}])
+    assert.deepEqual(f.deployCalls, [{inventoryPath: out(f, NAME, 'inventory.ini'), hosts: [CP, CPU]}], 'the deploy must reach the nodes of the inventory')
 
     // admin.conf read on the control plane, its server pointed back at the control plane's IP.
     assert.deepEqual(f.guestCalls.map((c) => [c.host, c.command.join(' ')]), [['127.0.0.1', 'sudo -n cat /etc/kubernetes/admin.conf']])

@@ -22,6 +22,8 @@ import type {GuestRunner} from './guest.js'
 
 export interface CloudStartRun {
   inventory?: string
+  /** The hosts of that inventory (the nodes that run): the deploy must reach each. */
+  hosts?: string[]
   leftOut: LeftOutNode[]
   deploy?: {ran: true; result: DeployResult} | {ran: false; reason: string}
   kubeconfig?: string
@@ -73,6 +75,7 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
         const inventory = buildCloudInventory(i.spec.cluster, i.cloud.section, inventoryAccess(i.spec), live)
         const written = await writeCloudInventory(dir, inventory, cloudGroupVars(i.cloud.section))
         i.run.inventory = written.inventoryPath
+        i.run.hosts = inventory.hosts.map((h) => h.name)
         return written.undo
       },
     },
@@ -85,7 +88,7 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
           ctx.setTitle(`Deploy: skipped (${skip})`)
           return undefined
         }
-        const result = await runDeployer(i.deps.extensions, kind, i.run.inventory ?? dir, ctx)
+        const result = await runDeployer(i.deps.extensions, kind, i.run.inventory ?? dir, ctx, i.run.hosts ?? [])
         i.run.deploy = {ran: true, result}
         if (!result.ok) throw deployFailedError(kind, result)
         ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)

@@ -8,11 +8,10 @@
  * (children kube_control_plane and kube_node) and calico_rr (always empty).
  */
 import type {ClusterDescription, Inventory, InventoryGroup, InventoryHost, InventoryValue, NodeDescription} from '@ai-how/core'
-import {shellQuote} from '@ai-how/plugin-hpc'
+import {assertInventoryAccess, assertInventoryVars, sshCommonArgs} from '@ai-how/plugin-hpc'
 import type {InventoryAccess, LiveNode} from '@ai-how/plugin-hpc'
 import {CLOUD_ROLES} from '../kind/describe.js'
 import type {CloudClusterConfig} from '../kind/types.js'
-import {assertInventoryValue, unsafeValueError} from './safe-values.js'
 
 export const KUBESPRAY_GROUPS = {
   controlPlane: 'kube_control_plane',
@@ -76,36 +75,6 @@ export function leftOutNotice(node: LeftOutNode): string {
   return `${node.key} (${node.vmName}) ${why}: left out of the inventory`
 }
 
-const SSH_PATH_ACTIONS = ['Put the state file (--state) in a folder whose path has no such characters: the keys and known_hosts live next to it.']
-
-/**
- * `ansible_ssh_common_args`: Ansible splits it like a POSIX shell (shlex), then ssh parses each
- * `-o` word again (quotes and backslashes, `%` tokens). So the known_hosts path is double-quoted
- * for ssh (`\`, `"` escaped, `%` doubled) and the whole word single-quoted for the shell.
- */
-export function sshCommonArgs(knownHostsPath: string): string {
-  if (knownHostsPath.includes('${')) throw unsafeValueError('The known_hosts path', knownHostsPath, 'the sequence ${ (ssh expands it as an environment variable)', SSH_PATH_ACTIONS)
-  const forSsh = `"${knownHostsPath.replace(/[\\"]/g, (c) => `\\${c}`).replaceAll('%', '%%')}"`
-  return `-o ${shellQuote([`UserKnownHostsFile=${forSsh}`])} -o StrictHostKeyChecking=yes`
-}
-
-/** Ansible hands the key to ssh as `-o IdentityFile="PATH"` without escaping anything. */
-function assertKeyPath(keyPath: string): void {
-  const bad = /["\\%]|\$\{/.exec(keyPath)
-  if (bad) {
-    throw unsafeValueError('The SSH private key path', keyPath, `${JSON.stringify(bad[0])} (Ansible passes the key to ssh as IdentityFile="PATH" unescaped, and ssh expands % and \${})`, [
-      'Set ssh.private_key_path in the config to a key whose path has none of " \\ % ${, or move the state file (--state) to such a folder.',
-    ])
-  }
-}
-
-function assertAccess(access: InventoryAccess): void {
-  assertInventoryValue('The SSH user', access.user, ['Fix ssh.user in the config.'])
-  assertInventoryValue('The SSH private key path', access.privateKeyPath, ['Fix ssh.private_key_path in the config, or move the state file (--state) to another folder.'])
-  assertInventoryValue('The known_hosts path', access.knownHostsPath, SSH_PATH_ACTIONS)
-  assertKeyPath(access.privateKeyPath)
-}
-
 function hostVars(node: NodeDescription, access: InventoryAccess, commonArgs: string, ip: string): Record<string, InventoryValue> {
   const vars: Record<string, InventoryValue> = {
     ansible_host: ip,
@@ -138,14 +107,14 @@ function group(name: string, hosts: string[], children: string[] = []): Inventor
  * character in a path or the user, a Jinja delimiter, a key path that Ansible cannot pass to ssh).
  */
 export function buildCloudInventory(cluster: ClusterDescription, section: CloudClusterConfig, access: InventoryAccess, live?: Map<string, LiveNode>): Inventory {
-  assertAccess(access)
+  assertInventoryAccess(access)
   if (section.name !== cluster.name) throw new Error(`cluster description ${cluster.name} does not belong to section ${section.name}`)
   const commonArgs = sshCommonArgs(access.knownHostsPath)
   const left = new Set(leftOutNodes(cluster, live).map((n) => n.vmName))
   const listed = cluster.nodes.filter((n) => !left.has(n.vmName))
   const hosts: InventoryHost[] = listed.map((node) => {
     const vars = hostVars(node, access, commonArgs, nodeIp(node, live) ?? '')
-    for (const [key, value] of Object.entries(vars)) assertInventoryValue(`${node.vmName}: ${key}`, value, [])
+    assertInventoryVars(node.vmName, vars)
     return {name: node.vmName, vars}
   })
   const names = (role: string): string[] => listed.filter((n) => n.role === role).map((n) => n.vmName)

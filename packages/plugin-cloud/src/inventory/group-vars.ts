@@ -16,8 +16,8 @@
  */
 import {AiHowError, EXIT_USAGE} from '@ai-how/core'
 import type {InventoryValue} from '@ai-how/core'
+import {assertInventoryValue} from '@ai-how/plugin-hpc'
 import type {CloudClusterConfig, KubernetesConfig} from '../kind/types.js'
-import {assertInventoryValue} from './safe-values.js'
 
 export const CLUSTER_GROUP_VARS_FILE = 'k8s_cluster.yml'
 export const LOCAL_PATH_STORAGE_CLASS = 'local-path'

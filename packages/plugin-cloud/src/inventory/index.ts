@@ -1,7 +1,6 @@
-export {GPU_NODE_LABEL, KUBESPRAY_GROUPS, NVIDIA_GPU_PRESENT_LABEL, buildCloudInventory, leftOutNodes, leftOutNotice, sshCommonArgs, withClusterVars} from './cloud-inventory.js'
+export {GPU_NODE_LABEL, KUBESPRAY_GROUPS, NVIDIA_GPU_PRESENT_LABEL, buildCloudInventory, leftOutNodes, leftOutNotice, withClusterVars} from './cloud-inventory.js'
 export type {LeftOutNode, LeftOutReason} from './cloud-inventory.js'
 export {CLUSTER_GROUP_VARS_FILE, LOCAL_PATH_STORAGE_CLASS, NGINX_INGRESS, cloudGroupVars, cloudGroupVarsYaml, kubesprayVersion, renderGroupVars} from './group-vars.js'
 export {cloudInventoryPaths, writeCloudInventory} from './write.js'
 export type {InventoryFormat, WrittenCloudInventory} from './write.js'
 export {cloudInventoryAccess, cloudInventoryGenerator, createCloudInventoryGenerator} from './generator.js'
-export {assertInventoryValue, unsafeReason} from './safe-values.js'

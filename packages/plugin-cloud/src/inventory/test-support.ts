@@ -108,10 +108,3 @@ export async function listFile(file: string): Promise<Listed> {
   const {stdout} = await run('ansible-inventory', ['-i', file, '--list'], {env: {...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true', ANSIBLE_LOCAL_TEMP: tempDir('aihow-ansible-')}})
   return JSON.parse(stdout) as Listed
 }
-
-/** How Ansible's ssh connection splits ansible_ssh_common_args (ConnectionBase._split_ssh_args). */
-export async function ansibleSplit(args: string): Promise<string[]> {
-  const code = 'import json, shlex, sys\nprint(json.dumps([x.strip() for x in shlex.split(sys.argv[1]) if x.strip()]))'
-  const {stdout} = await run('python3', ['-c', code, args])
-  return JSON.parse(stdout) as string[]
-}

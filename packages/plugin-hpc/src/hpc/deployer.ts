@@ -1,18 +1,23 @@
 /**
  * The hpc deploy step: `ansible-playbook -i INVENTORY <deploy.playbook>` (with deploy.extra_vars),
- * output in `<output>/logs/<cluster>-deploy-<timestamp>.log`.
+ * output in `<output>/logs/<cluster>-deploy-<timestamp>.log`. A run in which a host of the
+ * inventory (a node that runs) is missing from the recap, was unreachable or failed is a failure
+ * even if ansible-playbook exited 0 (a play whose pattern matched no host, say).
  */
 import path from 'node:path'
 import type {ClusterContext, DeployProgress, DeployResult, Deployer} from '@ai-how/core'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {runPlaybook} from '../vm/ansible.js'
 import {fileStamp, logsDir} from '../vm/paths.js'
+import {expectedHosts, recapProblems} from '../vm/recap.js'
 import {hpcSection} from './spec.js'
 
 export interface HpcDeployParams {
   section: HpcClusterConfig
   outputDir: string
   inventoryPath: string
+  /** The inventory hosts that must appear in the recap. */
+  hosts: readonly string[]
   signal?: AbortSignal
   onLine?: (line: string) => void
   now?: Date
@@ -36,8 +41,12 @@ export async function deployHpc(p: HpcDeployParams): Promise<HpcDeployResult> {
     ...(p.signal === undefined ? {} : {signal: p.signal}),
     ...(p.onLine === undefined ? {} : {onLine: p.onLine}),
   })
-  const summary = result.ok ? `${path.basename(playbook)} succeeded` : `${path.basename(playbook)} failed (exit ${result.exitCode})`
-  return {ok: result.ok, logFile, summary, playbook, exitCode: result.exitCode, recap: result.recap, ...(result.failures.length === 0 ? {} : {failure: result.failures.join('\n  ')})}
+  const problems = result.ok ? recapProblems(result.recap, p.hosts) : []
+  const ok = result.ok && problems.length === 0
+  const name = path.basename(playbook)
+  const summary = ok ? `${name} succeeded on ${p.hosts.length} node(s)` : result.ok ? `${name} exited 0 but did not deploy every node` : `${name} failed (exit ${result.exitCode})`
+  const failure = [...result.failures, ...problems].join('\n  ')
+  return {ok, logFile, summary, playbook, exitCode: result.exitCode, recap: result.recap, ...(failure === '' ? {} : {failure})}
 }
 
 export const hpcDeployer: Deployer = {
@@ -46,6 +55,7 @@ export const hpcDeployer: Deployer = {
       section: hpcSection(ctx),
       outputDir: ctx.outputDir,
       inventoryPath,
+      hosts: expectedHosts(ctx, progress),
       signal: progress?.signal ?? ctx.signal,
       ...(progress?.onLine === undefined ? {} : {onLine: (line: string) => progress.onLine?.(line)}),
     })

@@ -4,11 +4,12 @@
  * inventory of `ai-how inventory`.
  */
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {access, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
-import type {ClusterContext} from '@ai-how/core'
+import type {ClusterContext, Deployer} from '@ai-how/core'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
 import type {Fixture} from '../vm/testing/cluster-fixture.js'
@@ -40,6 +41,8 @@ function manager(f: Fixture, hpc: HpcClusterConfig, skipDeploy = false): HpcClus
 
 after(removeFixtures)
 
+const haveAnsible = spawnSync('sh', ['-c', 'command -v ansible-playbook']).status === 0
+
 void describe('HpcClusterManager', () => {
   void it('writes the inventory of the running nodes after SSH, with the cluster key and known_hosts', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
@@ -47,7 +50,7 @@ void describe('HpcClusterManager', () => {
     const inventory = await readFile(path.join(f.spec.outputDir, 'lab', 'inventory.ini'), 'utf8')
     assert.match(inventory, /^lab-controller ansible_host=10\.50\.0\.10 /m)
     assert.match(inventory, /^lab-compute-01 ansible_host=10\.50\.0\.11 /m)
-    assert.ok(inventory.includes(`UserKnownHostsFile=${f.spec.ssh.knownHostsFile}`))
+    assert.ok(inventory.includes(`ansible_ssh_common_args="-o 'UserKnownHostsFile=\\"${f.spec.ssh.knownHostsFile}\\"' -o StrictHostKeyChecking=yes"`), inventory)
     assert.ok(inventory.includes(path.join(f.spec.outputDir, 'keys', 'lab', 'id_ed25519')))
     assert.deepEqual(result.deploy, {ran: false, reason: 'no deploy.playbook in the config'})
   })
@@ -61,6 +64,37 @@ void describe('HpcClusterManager', () => {
     await assert.rejects(access(path.join(f.spec.outputDir, 'lab', 'inventory.ini')))
     const skipped = await manager(f, section(f, playbook), true).start(f.run)
     assert.deepEqual(skipped.deploy, {ran: false, reason: '--skip-deploy'})
+  })
+
+  void it('a deploy whose play matches no host fails (ansible-playbook exits 0), naming every running node missing from the recap', {skip: haveAnsible ? false : 'ansible-playbook is not installed'}, async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const playbook = path.join(f.dir, 'nobody.yml')
+    await writeFile(playbook, '- hosts: nobody\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n')
+    await assert.rejects(manager(f, section(f, playbook)).start(f.run), (e: {code?: string; message?: string; details?: {exitCode?: number}}) => {
+      assert.equal(e.code, 'DEPLOY_FAILED')
+      assert.equal(e.details?.exitCode, 0)
+      assert.match(e.message ?? '', /nobody\.yml exited 0 but did not deploy every node/)
+      assert.match(e.message ?? '', /lab-controller is not in the PLAY RECAP/)
+      assert.match(e.message ?? '', /lab-compute-01 is not in the PLAY RECAP/)
+      return true
+    })
+    assert.deepEqual(f.hv.inventory(), [], 'the run was rolled back')
+  })
+
+  void it('hands the deployer the hosts of the inventory it wrote (the running nodes) as the hosts the recap must cover', async () => {
+    const cluster = fixtureCluster('lab', 2)
+    cluster.nodes = cluster.nodes.map((n) => (n.vmName === 'lab-compute-02' ? {...n, autoStart: false} : n))
+    const f = await makeFixture(cluster)
+    const hpc = section(f, path.join(f.dir, 'site.yml'))
+    const calls: (readonly string[] | undefined)[] = []
+    const deployer: Deployer = {
+      deploy: (_ctx, _inventory, progress) => {
+        calls.push(progress?.hosts)
+        return Promise.resolve({ok: true, summary: 'recorded'})
+      },
+    }
+    await new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer}}, {section: hpc, skipDeploy: false}).start(f.run)
+    assert.deepEqual(calls, [['lab-controller', 'lab-compute-01']])
   })
 
   void it('skips the deploy when nothing was created and the last deploy of the same playbook succeeded', async () => {

@@ -39,6 +39,8 @@ async function readOrUndefined(file: string): Promise<string | undefined> {
 
 export class HpcClusterManager extends ClusterManager {
   private readonly deploys = new WeakMap<StartRecord, DeployRecord>()
+  /** The hosts of the inventory each run wrote (the nodes that run): the deploy must reach each. */
+  private readonly inventoryHosts = new WeakMap<StartRecord, string[]>()
 
   constructor(spec: VmClusterSpec, deps: ClusterManagerDeps, private readonly hpc: HpcOptions) {
     super(spec, deps)
@@ -51,7 +53,9 @@ export class HpcClusterManager extends ClusterManager {
   /** Writes the inventory of the running nodes; the undo puts the previous file back (or removes it). */
   private async writeInventory(record: StartRecord): Promise<Undo> {
     const live = new Map<string, LiveNode>(record.plan.map((p) => [p.node.vmName, {running: p.running, ip: record.ready.find((r) => r.name === p.node.vmName)?.host}]))
-    const text = toIni(buildHpcInventory(this.spec.cluster, this.hpc.section, inventoryAccess(this.spec), live))
+    const inventory = buildHpcInventory(this.spec.cluster, this.hpc.section, inventoryAccess(this.spec), live)
+    const text = toIni(inventory)
+    this.inventoryHosts.set(record, inventory.hosts.map((h) => h.name))
     const file = this.inventoryFile
     const before = await readOrUndefined(file)
     await mkdir(path.dirname(file), {recursive: true})
@@ -80,7 +84,7 @@ export class HpcClusterManager extends ClusterManager {
             return undefined
           }
           ctx.setTitle(`Deploy: ansible-playbook ${path.basename(this.hpc.section.deploy?.playbook ?? '')}`)
-          const result = await runDeployer(this.deps.extensions, this.kind, this.inventoryFile, ctx)
+          const result = await runDeployer(this.deps.extensions, this.kind, this.inventoryFile, ctx, this.inventoryHosts.get(record) ?? [])
           this.deploys.set(record, {state: 'ran', result})
           if (!result.ok) throw deployFailedError(this.kind, result)
           ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)

@@ -8,7 +8,7 @@ import {execa} from 'execa'
 import {hpcClusterKind} from '../kind/registration.js'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {buildHpcInventory} from './hpc-inventory.js'
-import type {LiveNode} from './hpc-inventory.js'
+import type {InventoryAccess, LiveNode} from './hpc-inventory.js'
 
 const root = path.resolve(import.meta.dirname, '../../../..')
 const goldenDir = path.join(root, 'test/golden/inventory')
@@ -64,6 +64,33 @@ void describe('hpc inventory', () => {
     )
     assert.equal(inv.groups.find((g) => g.name === 'hpc_gpu_nodes'), undefined)
     assert.deepEqual(inv.groups.find((g) => g.name === 'hpc')?.children, ['hpc_controllers', 'hpc_compute_nodes'])
+  })
+
+  void it('refuses control characters, Jinja delimiters and key paths Ansible cannot pass to ssh', async () => {
+    const {cluster, section} = await example()
+    const bad: [Partial<InventoryAccess>, RegExp][] = [
+      [{user: 'debian\nx'}, /SSH user "debian\\nx" contains a control character \(U\+000A\)/],
+      [{privateKeyPath: '/keys/id\n[all:vars]\nansible_ssh_common_args=-o ProxyCommand=id'}, /private key path .* control character \(U\+000A\)/],
+      [{knownHostsPath: '/out/a\tb/known_hosts'}, /known_hosts path .* control character \(U\+0009\)/],
+      [{knownHostsPath: '/out/\u0085/known_hosts'}, /U\+0085/],
+      [{user: '{{ lookup("pipe", "id") }}'}, /Jinja delimiter \{\{/],
+      [{knownHostsPath: '/out/${HOME}/known_hosts'}, /\$\{/],
+      [{privateKeyPath: '/out/100%/id'}, /"%"/],
+      [{privateKeyPath: '/out/a"b/id'}, /Ansible passes the key to ssh/],
+    ]
+    const refused = (run: () => unknown, message: RegExp): void => {
+      assert.throws(run, (e: unknown) => {
+        assert.ok(e instanceof Error)
+        assert.match(e.message, message)
+        assert.equal((e as {code?: unknown}).code, 'INVENTORY_UNSAFE_VALUE')
+        return true
+      })
+    }
+    for (const [change, message] of bad) refused(() => buildHpcInventory(cluster, section, {...access, ...change}), message)
+    const live = new Map<string, LiveNode>([['hpc-cluster-controller', {running: true, ip: '192.168.100.10\n[evil]'}]])
+    refused(() => buildHpcInventory(cluster, section, access, live), /hpc-cluster-controller: ansible_host .* control character/)
+    const templated = {...section, slurm_config: {...section.slurm_config, max_job_time: '{{ lookup("pipe", "id") }}'}}
+    refused(() => buildHpcInventory(cluster, templated, access), /group hpc: slurm_config\.max_job_time .* Jinja delimiter/)
   })
 
   void it('ansible-inventory reads both forms alike', {skip: haveAnsible ? false : 'ansible-inventory not installed'}, async () => {

@@ -1,11 +1,14 @@
 /**
  * The HPC Ansible inventory (reference §5.2, defects fixed): host names are the VM names, the
  * groups are hpc_controllers / hpc_compute_nodes / hpc_gpu_nodes under `hpc`, SSH goes through the
- * cluster's known_hosts with strict host key checking, and only nodes that run are listed when
- * the live view is given.
+ * cluster's known_hosts (its path quoted) with strict host key checking, and only nodes that run
+ * are listed when the live view is given. A value Ansible could not read back as it is (a control
+ * character, a Jinja delimiter, a key path ssh would expand) is refused, naming it.
  */
 import type {ClusterDescription, Inventory, InventoryGroup, InventoryHost, InventoryValue, NodeDescription} from '@ai-how/core'
 import type {HpcClusterConfig} from '../kind/types.js'
+import {assertInventoryVars} from './safe-values.js'
+import {assertInventoryAccess, sshCommonArgs} from './ssh-args.js'
 
 export interface InventoryAccess {
   user: string
@@ -36,13 +39,13 @@ function gresLines(nodes: NodeDescription[]): string[] {
   return lines
 }
 
-function hostVars(node: NodeDescription, access: InventoryAccess, ip: string): Record<string, InventoryValue> {
+function hostVars(node: NodeDescription, access: InventoryAccess, commonArgs: string, ip: string): Record<string, InventoryValue> {
   const gpuCount = gpus(node).length
   const vars: Record<string, InventoryValue> = {
     ansible_host: ip,
     ansible_user: access.user,
     ansible_ssh_private_key_file: access.privateKeyPath,
-    ansible_ssh_common_args: `-o UserKnownHostsFile=${access.knownHostsPath} -o StrictHostKeyChecking=yes`,
+    ansible_ssh_common_args: commonArgs,
     slurm_node_name: node.key,
     cpu_cores: node.cpuCores,
     memory_gb: node.memoryGb,
@@ -57,8 +60,13 @@ function hostVars(node: NodeDescription, access: InventoryAccess, ip: string): R
   return vars
 }
 
-/** Builds the inventory; with `live`, nodes that are not running are left out and live IPs win. */
+/**
+ * Builds the inventory; with `live`, nodes that are not running are left out and live IPs win.
+ * Throws INVENTORY_UNSAFE_VALUE (exit 2) when a value cannot go into an inventory.
+ */
 export function buildHpcInventory(cluster: ClusterDescription, section: HpcClusterConfig, access: InventoryAccess, live?: Map<string, LiveNode>): Inventory {
+  assertInventoryAccess(access)
+  const commonArgs = sshCommonArgs(access.knownHostsPath)
   const hosts: InventoryHost[] = []
   const listed: NodeDescription[] = []
   for (const node of cluster.nodes) {
@@ -66,7 +74,9 @@ export function buildHpcInventory(cluster: ClusterDescription, section: HpcClust
     if (live && !state?.running) continue
     const ip = state?.ip ?? node.ip
     if (!ip) continue
-    hosts.push({name: node.vmName, vars: hostVars(node, access, ip)})
+    const vars = hostVars(node, access, commonArgs, ip)
+    assertInventoryVars(node.vmName, vars)
+    hosts.push({name: node.vmName, vars})
     listed.push(node)
   }
   const names = (pick: (n: NodeDescription) => boolean): string[] => listed.filter(pick).map((n) => n.vmName)
@@ -87,6 +97,7 @@ export function buildHpcInventory(cluster: ClusterDescription, section: HpcClust
     beegfs_config: section.storage?.beegfs ? (JSON.parse(JSON.stringify(section.storage.beegfs)) as InventoryValue) : {},
     slurm_gres_conf: gresLines(listed),
   }
+  assertInventoryVars('group hpc', parentVars, ['Fix this value in the hpc section of the config.'])
   groups.push({name: 'hpc', hosts: [], children: groups.map((g) => g.name), vars: parentVars})
   return {hosts, groups}
 }

@@ -1,2 +1,5 @@
 export {buildHpcInventory} from './hpc-inventory.js'
 export type {InventoryAccess, LiveNode} from './hpc-inventory.js'
+export {assertInventoryValue, assertInventoryVars, unsafeReason, unsafeValueError} from './safe-values.js'
+export {assertInventoryAccess, assertKeyPath, sshCommonArgs} from './ssh-args.js'
+export {ansibleSplit, dashO, sshArgvThroughAnsible, sshConfig, toolAvailable} from './testing/ssh-probe.js'

@@ -7,8 +7,11 @@ import {AiHowError, PluginContractError} from '@ai-how/core'
 import type {DeployResult, HealthReport, StepContext} from '@ai-how/core'
 import type {KindExtensions} from './types.js'
 
-/** Runs the resolved deployer against `inventoryPath`, its lines shown under the running step. */
-export async function runDeployer(ext: KindExtensions | undefined, kind: string, inventoryPath: string, step: StepContext): Promise<DeployResult> {
+/**
+ * Runs the resolved deployer against `inventoryPath`, its lines shown under the running step;
+ * `hosts` (the inventory's hosts, i.e. the nodes that run) must all appear in its recap.
+ */
+export async function runDeployer(ext: KindExtensions | undefined, kind: string, inventoryPath: string, step: StepContext, hosts: readonly string[]): Promise<DeployResult> {
   if (ext?.deployer === undefined) {
     throw new PluginContractError(`no plugin provides the deployer of cluster kind "${kind}"`, {
       code: 'PLUGIN_MISSING_EXTENSION',
@@ -17,6 +20,7 @@ export async function runDeployer(ext: KindExtensions | undefined, kind: string,
   }
   return ext.deployer.deploy(ext.ctx, inventoryPath, {
     signal: step.signal,
+    hosts,
     onLine: (line) => {
       if (line.trim() !== '') step.setOutput(line)
     },

@@ -3,6 +3,7 @@
  * the recap (it matched no play, or the inventory did not list it), unreachable, or failed makes
  * the deploy a failure even when ansible-playbook exited 0.
  */
+import type {ClusterContext, DeployProgress} from '@ai-how/core'
 
 export interface RecapCounts {
   ok: number
@@ -40,4 +41,9 @@ export function recapProblems(lines: readonly string[], expected: readonly strin
     else if (c.ok === 0) problems.push(`${host} ran no task (every task was skipped)`)
   }
   return problems
+}
+
+/** The hosts a deploy must cover: the manager's (`progress.hosts`), else every node that starts with the cluster. */
+export function expectedHosts(ctx: Pick<ClusterContext, 'cluster'>, progress?: DeployProgress): readonly string[] {
+  return progress?.hosts ?? ctx.cluster.nodes.filter((n) => n.autoStart).map((n) => n.vmName)
 }

@@ -85,6 +85,8 @@ export interface GuestCall {
 
 export interface DeployCall {
   inventoryPath: string
+  /** The hosts the manager says the recap must cover (DeployProgress.hosts). */
+  hosts: readonly string[] | undefined
 }
 
 export interface CloudFixture {
@@ -153,8 +155,8 @@ export async function cloudFixture(): Promise<CloudFixture> {
   const deployFailure: {failure?: string} = {}
   const logFile = path.join(outputDir, 'logs', NAME, 'deploy-test.log')
   const deployer: Deployer = {
-    deploy: (_ctx, inventoryPath): Promise<DeployResult> => {
-      deployCalls.push({inventoryPath})
+    deploy: (_ctx, inventoryPath, progress): Promise<DeployResult> => {
+      deployCalls.push({inventoryPath, hosts: progress?.hosts})
       const failure = deployFailure.failure
       if (failure === undefined) return Promise.resolve({ok: true, summary: 'deploy-cloud-cluster.yml succeeded on 2 node(s)', logFile, playbook: SHIPPED_PLAYBOOK, exitCode: 0})
       return Promise.resolve({ok: false, summary: 'deploy-cloud-cluster.yml failed (exit 2)', logFile, playbook: SHIPPED_PLAYBOOK, exitCode: 2, failure})

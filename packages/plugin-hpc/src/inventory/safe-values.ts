@@ -1,34 +1,23 @@
 /**
- * Values that go into an Ansible inventory must survive three readers: the inventory parser
- * (Python's str.splitlines() ends an INI line at any line break, U+0085 and U+2028 included),
+ * Values that go into an Ansible inventory (either kind) must survive three readers: the inventory
+ * parser (Python's str.splitlines() ends an INI line at any line break, U+0085 and U+2028 included),
  * Jinja (Ansible templates every variable) and, for SSH options, ssh's own option parser.
  * What none of them can carry is refused here with an error that names the value.
  */
-import {AiHowError, EXIT_USAGE} from '@ai-how/core'
+import {AiHowError, EXIT_USAGE, codePoint, findControlCharacter, printable} from '@ai-how/core'
 import type {InventoryValue} from '@ai-how/core'
-
-/** C0 controls, DEL, C1 controls and the Unicode line/paragraph separators. */
-function isControl(code: number): boolean {
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029
-}
-
-function codePoint(code: number): string {
-  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
-}
 
 /** Why `text` cannot go into an inventory, or undefined when it can. */
 export function unsafeReason(text: string): string | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (isControl(code)) return `a control character (${codePoint(code)}) at position ${i + 1}`
-  }
+  const control = findControlCharacter(text)
+  if (control !== undefined) return `a control character (${codePoint(control.code)}) at position ${control.index + 1}`
   const jinja = /\{\{|\{%|\{#/.exec(text)
   if (jinja) return `the Jinja delimiter ${jinja[0]} (Ansible would template it)`
   return undefined
 }
 
 export function unsafeValueError(what: string, value: string, reason: string, actions: readonly string[]): AiHowError {
-  return new AiHowError(`${what} ${JSON.stringify(value)} contains ${reason}: it cannot go into an Ansible inventory.`, {
+  return new AiHowError(`${what} ${printable(value)} contains ${reason}: it cannot go into an Ansible inventory.`, {
     code: 'INVENTORY_UNSAFE_VALUE',
     exitCode: EXIT_USAGE,
     actions,
@@ -53,4 +42,9 @@ export function assertInventoryValue(what: string, value: InventoryValue, action
     assertInventoryValue(`${what} key`, key, actions)
     assertInventoryValue(`${what}.${key}`, item, actions)
   }
+}
+
+/** assertInventoryValue on every var of a host or group. */
+export function assertInventoryVars(owner: string, vars: Record<string, InventoryValue>, actions: readonly string[] = []): void {
+  for (const [key, value] of Object.entries(vars)) assertInventoryValue(`${owner}: ${key}`, value, actions)
 }
