@@ -22,7 +22,7 @@ for (const c of commands) {
   if (topic !== lastTopic && c.id.includes(':')) out += `\n---\n`
   lastTopic = topic
   const text = help.formatCommand(c).replaceAll(config.root, '<install dir>').trimEnd()
-  out += `\n<a id="${`ai-how-${c.id}`.replaceAll(':', '-')}"></a>\n## ai-how ${c.id.replaceAll(':', ' ')}\n\n\`\`\`text\n${text}\n\`\`\`\n`
+  out += `\n<a id="${`ai-how-${c.id}`.replaceAll(/[: ]/g, '-')}"></a>\n## ai-how ${c.id.replaceAll(':', ' ')}\n\n\`\`\`text\n${text}\n\`\`\`\n`
 }
 
 if (process.argv.includes('--check')) {
