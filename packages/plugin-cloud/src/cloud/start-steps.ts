@@ -7,8 +7,8 @@
 import {existsSync} from 'node:fs'
 import {AiHowError} from '@ai-how/core'
 import type {ClusterStateEntry, DeployResult, HealthReport, Step} from '@ai-how/core'
-import {deployFailedError, inventoryAccess, runDeployer, runHealthCheck} from '@ai-how/plugin-hpc'
-import type {ClusterManagerDeps, LiveNode, StartRecord, VmClusterSpec} from '@ai-how/plugin-hpc'
+import {deployFailedError, inventoryAccess, liveNodesOfRun, runDeployer, runHealthCheck} from '@ai-how/plugin-hpc'
+import type {ClusterManagerDeps, StartRecord, VmClusterSpec} from '@ai-how/plugin-hpc'
 import {buildCloudInventory, cloudGroupVars, leftOutNodes, leftOutNotice, writeCloudInventory} from '../inventory/index.js'
 import type {LeftOutNode} from '../inventory/index.js'
 import {uncordonNodes} from '../k8s/index.js'
@@ -41,10 +41,6 @@ export interface CloudStepInput {
   run: CloudStartRun
 }
 
-function liveView(record: StartRecord): Map<string, LiveNode> {
-  return new Map(record.plan.map((p) => [p.node.vmName, {running: p.running, ip: record.ready.find((r) => r.name === p.node.vmName)?.host}]))
-}
-
 function deploySkip(i: CloudStepInput): string | false {
   if (i.cloud.skipDeploy) return '--skip-deploy'
   const last = i.previous?.deploy as {ok?: unknown; playbook?: unknown} | undefined
@@ -69,7 +65,7 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
     {
       title: `Kubespray inventory in ${dir}`,
       run: async (ctx) => {
-        const live = liveView(i.record)
+        const live = liveNodesOfRun(i.record)
         i.run.leftOut = leftOutNodes(i.spec.cluster, live)
         for (const node of i.run.leftOut) ctx.log.warn(leftOutNotice(node))
         const inventory = buildCloudInventory(i.spec.cluster, i.cloud.section, inventoryAccess(i.spec), live)

@@ -3,16 +3,16 @@
  * inventory in `<output>/<cluster>/inventory.ini` and the deploy playbook (unless --skip-deploy, or
  * nothing was created and the last deploy succeeded).
  */
-import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {toIni} from '@ai-how/core'
 import type {ClusterStateEntry, Step, Undo} from '@ai-how/core'
 import {buildHpcInventory} from '../inventory/hpc-inventory.js'
-import type {LiveNode} from '../inventory/hpc-inventory.js'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {ClusterManager} from '../vm/cluster-manager.js'
 import {inventoryPath} from '../vm/paths.js'
+import {liveNodesOfRun} from '../vm/start-steps.js'
 import type {StartRecord} from '../vm/start-steps.js'
+import {writeFileWithUndo} from '../vm/file-undo.js'
 import type {ClusterManagerDeps, VmClusterSpec} from '../vm/types.js'
 import {inventoryAccess} from '../vm/inventory-access.js'
 import {deployFailedError, runDeployer} from '../vm/kind-extensions.js'
@@ -27,14 +27,6 @@ interface DeployRecord {
   state: 'ran' | 'skipped'
   reason?: string
   result?: DeployResult
-}
-
-async function readOrUndefined(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch {
-    return undefined
-  }
 }
 
 export class HpcClusterManager extends ClusterManager {
@@ -52,15 +44,10 @@ export class HpcClusterManager extends ClusterManager {
 
   /** Writes the inventory of the running nodes; the undo puts the previous file back (or removes it). */
   private async writeInventory(record: StartRecord): Promise<Undo> {
-    const live = new Map<string, LiveNode>(record.plan.map((p) => [p.node.vmName, {running: p.running, ip: record.ready.find((r) => r.name === p.node.vmName)?.host}]))
-    const inventory = buildHpcInventory(this.spec.cluster, this.hpc.section, inventoryAccess(this.spec), live)
+    const inventory = buildHpcInventory(this.spec.cluster, this.hpc.section, inventoryAccess(this.spec), liveNodesOfRun(record))
     const text = toIni(inventory)
     this.inventoryHosts.set(record, inventory.hosts.map((h) => h.name))
-    const file = this.inventoryFile
-    const before = await readOrUndefined(file)
-    await mkdir(path.dirname(file), {recursive: true})
-    await writeFile(file, text)
-    return {title: `inventory ${file}`, run: async () => (before === undefined ? rm(file, {force: true}) : writeFile(file, before))}
+    return writeFileWithUndo(this.inventoryFile, text, {title: `inventory ${this.inventoryFile}`})
   }
 
   private deployDecision(record: StartRecord, previous: ClusterStateEntry | undefined): string | false {

@@ -16,6 +16,7 @@ import {fingerprint, sourceChange} from './base-fingerprint.js'
 import type {ImageFingerprint} from './base-fingerprint.js'
 import {baseVolumeFor, checkNodeFiles, nodeImage} from './images.js'
 import type {NodePlan} from './live.js'
+import type {LiveNode} from '../inventory/hpc-inventory.js'
 import {networkViewOptions} from './render-options.js'
 import {clusterOwner} from './live.js'
 import type {EnsureOutcome} from './network-manager.js'
@@ -44,6 +45,11 @@ export interface StartRecord {
   gpus: Map<string, string>
   /** Source fingerprint of each base volume, by volume name (from the previous entry, updated by this run). */
   baseImages: Record<string, ImageFingerprint>
+}
+
+/** Running state and SSH address of each node, as this run left them (what its inventory lists). */
+export function liveNodesOfRun(record: StartRecord): Map<string, LiveNode> {
+  return new Map(record.plan.map((p) => [p.node.vmName, {running: p.running, ip: record.ready.find((r) => r.name === p.node.vmName)?.host}]))
 }
 
 export function newStartRecord(plan: NodePlan[], baseImages: Record<string, ImageFingerprint> = {}): StartRecord {
