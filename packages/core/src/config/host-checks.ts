@@ -1,8 +1,9 @@
-/** Host checks of `validate --check-host`: core's base-image checks plus every plugin's `ai-how:host-checks` answer. */
+/** Host checks of `validate --check-host`: core's base-image, kernel and initrd checks plus every plugin's `ai-how:host-checks` answer. */
 import type {Config} from '@oclif/core'
 import type {ClusterDescription} from '../contracts/cluster.js'
 import type {HostCheckResult} from '../contracts/extensions.js'
 import {callHook} from '../plugins.js'
+import {checkBootFiles} from './host-boot-files.js'
 import {checkBaseImages} from './host-images.js'
 
 async function pluginChecks(config: Config, clusters: ClusterDescription[], hostRoot: string): Promise<HostCheckResult[]> {
@@ -16,7 +17,7 @@ async function pluginChecks(config: Config, clusters: ClusterDescription[], host
  * that fails only for the latter is a warning (the cluster starts without them), named as such.
  */
 export async function runHostChecks(config: Config, clusters: readonly ClusterDescription[], hostRoot: string): Promise<HostCheckResult[]> {
-  const images = await checkBaseImages(clusters)
+  const images = [...(await checkBaseImages(clusters)), ...(await checkBootFiles(clusters))]
   const booting = await pluginChecks(config, clusters.map((c) => ({...c, nodes: c.nodes.filter((n) => n.autoStart)})), hostRoot)
   const idle = await pluginChecks(config, clusters.map((c) => ({...c, nodes: c.nodes.filter((n) => !n.autoStart && n.devices.length > 0)})), hostRoot)
   const seen = new Set(booting.map((c) => c.id))

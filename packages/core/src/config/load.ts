@@ -9,6 +9,7 @@ import {PluginContractError} from '../errors.js'
 import type {ConfigValidator, PathContext} from './ajv.js'
 import {createValidator, fragmentCompileError} from './ajv.js'
 import {schemaIssues} from './ajv-issues.js'
+import {MAX_ALIAS_VALUES} from './aliases.js'
 import type {Variables} from './expand.js'
 import {sortIssues} from './issue.js'
 import {formatPath} from './positions.js'
@@ -43,7 +44,7 @@ function isUnderPath(path: string, prefix: string): boolean {
 /** Loads and validates a config; throws ConfigError (code CONFIG_INVALID, exit 2) with every issue. */
 export async function loadConfig(file: string, kinds: readonly ClusterKindRegistration[], env: Variables = process.env, options: LoadOptions = {}): Promise<LoadedConfig> {
   const source = await readConfigSource(file, env, options.cwd ?? process.cwd())
-  const data: unknown = source.doc.toJS({maxAliasCount: 1000})
+  const data: unknown = source.doc.toJS({maxAliasCount: MAX_ALIAS_VALUES})
   const validator = compile(kinds, {dir: source.dir, home: env.HOME ?? os.homedir()})
   // A value whose expansion failed is reported once, by the expansion; its other issues would repeat it.
   const failed = new Set(source.failedPaths.map(formatPath))
@@ -53,7 +54,9 @@ export async function loadConfig(file: string, kinds: readonly ClusterKindRegist
   const schema = schemaIssues(validator.validate(data), validator, {locator: source.locator, kinds: kinds.map((k) => k.key)}).filter(notFailed)
   const loaded = {file: source.file, dir: source.dir, tot: source.tot, config: data as AiHowConfig, locator: source.locator}
   // describe() may rely on its section's shape and values: only sections without schema errors or control characters are described.
-  const broken = new Set(kinds.filter((k) => [...control, ...schema].some((i) => isUnderPath(i.path, formatPath(['clusters', k.key])))).map((k) => k.key))
+  // A value whose expansion failed (an unset variable) is broken too: describe() would see '' where the schema was promised a name.
+  const brokenPaths = [...control, ...schema].map((i) => i.path).concat([...failed])
+  const broken = new Set(kinds.filter((k) => brokenPaths.some((p) => isUnderPath(p, formatPath(['clusters', k.key])))).map((k) => k.key))
   const semantic = semanticIssues(loaded, describeClusters(loaded, kinds, broken)).filter(notFailed)
   const all: ConfigIssue[] = [...source.issues, ...control, ...schema, ...semantic]
   const errors = sortIssues(all.filter((i) => i.severity === 'error'))

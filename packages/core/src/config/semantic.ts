@@ -4,6 +4,7 @@ import type {AiHowConfig, ConfigIssue, LoadedConfig} from '../contracts/config.j
 import type {ClusterKindRegistration} from '../contracts/extensions.js'
 import {PluginContractError} from '../errors.js'
 import {deviceIssues} from './semantic-devices.js'
+import {clusterNameIssues} from './semantic-names.js'
 import {networkIssues} from './semantic-network.js'
 
 export interface DescribedCluster {
@@ -47,7 +48,7 @@ export function describeClusters(loaded: Omit<LoadedConfig, 'warnings'>, kinds: 
 /** Core's semantic checks over all described clusters, plus each kind's own check(). */
 export function semanticIssues(loaded: Omit<LoadedConfig, 'warnings'>, described: readonly DescribedCluster[]): ConfigIssue[] {
   const clusters = described.map((d) => d.cluster)
-  const issues = [...networkIssues(clusters, loaded.locator), ...deviceIssues(clusters, loaded.locator)]
+  const issues = [...clusterNameIssues(clusters, loaded.locator), ...networkIssues(clusters, loaded.locator), ...deviceIssues(clusters, loaded.locator)]
   for (const {kind, section} of described) {
     if (!kind.check) continue
     try {

@@ -1,14 +1,16 @@
 /** Reads a config file: YAML with positions, then variable expansion in every string value. */
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Document} from 'yaml'
 import {LineCounter, parseDocument} from 'yaml'
 import type {ConfigIssue, SourceLocator, YamlPath} from '../contracts/config.js'
-import {ConfigError} from '../errors.js'
+import {aliasExpansionIssue} from './aliases.js'
 import type {Variables} from './expand.js'
 import {expandDocument, expansionVariables} from './expand.js'
-import {formatIssues} from './format.js'
 import {createLocator} from './positions.js'
+import {configError} from './source-error.js'
+import {readConfigText} from './source-text.js'
+
+export {configError} from './source-error.js'
 
 export interface ConfigSource {
   /** Absolute path. */
@@ -31,32 +33,16 @@ export function displayPath(file: string, cwd: string): string {
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
 }
 
-/** The ConfigError for these issues: exit 2, the issues formatted in the message, all of them in `details`. */
-export function configError(display: string, issues: readonly ConfigIssue[]): ConfigError {
-  const errors = issues.filter((i) => i.severity === 'error').length
-  return new ConfigError(`invalid config ${display} (${errors} error${errors === 1 ? '' : 's'}):\n${formatIssues(issues)}`, {
-    code: 'CONFIG_INVALID',
-    details: [...issues],
-    actions: [`Fix the errors above, then check again with \`ai-how validate ${display}\`.`],
-  })
-}
-
 const YAML_FIX: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two keys',
   MULTIPLE_DOCS: 'keep a single YAML document in the file (remove the extra ---)',
 }
 
-/** Reads, parses and expands `file`. Throws ConfigError when the file is unreadable or not valid YAML. */
+/** Reads, parses and expands `file`. Throws ConfigError when the file is unreadable, too large, not UTF-8, not valid YAML or an alias bomb. */
 export async function readConfigSource(file: string, env: Variables, cwd: string): Promise<ConfigSource> {
   const abs = path.resolve(cwd, file)
   const display = displayPath(abs, cwd)
-  let text: string
-  try {
-    text = await readFile(abs, 'utf8')
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
-    throw new ConfigError(`cannot read config ${display}: ${reason}`, {code: 'CONFIG_NOT_FOUND', cause: error, actions: ['Check the path of the config file.']})
-  }
+  const text = await readConfigText(abs, display)
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, merge: true, prettyErrors: true})
   const locator = createLocator(doc, lineCounter, display)
@@ -72,6 +58,8 @@ export async function readConfigSource(file: string, env: Variables, cwd: string
       fix: YAML_FIX[e.code] ?? 'fix the YAML syntax here (indentation, quotes, brackets, a missing ":")',
     })))
   }
+  const bomb = aliasExpansionIssue(doc, lineCounter, display)
+  if (bomb !== undefined) throw configError(display, [bomb])
   const dir = path.dirname(abs)
   const vars = expansionVariables(dir, env, cwd)
   const expansion = expandDocument(doc, vars, locator)

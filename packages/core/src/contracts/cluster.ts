@@ -44,6 +44,9 @@ export interface NodeDescription {
   autoStart: boolean
   /** Absolute path of the base image this node boots from. */
   baseImagePath?: string
+  /** Direct kernel boot: absolute paths of the kernel and initrd (read by the libvirt host). */
+  kernelPath?: string
+  initrdPath?: string
 }
 
 export interface NetworkDescription {

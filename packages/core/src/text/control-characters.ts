@@ -50,16 +50,33 @@ export function findControlCharacter(text: string): ControlCharacter | undefined
   return undefined
 }
 
+/** U+FFFE, U+FFFF, or a UTF-16 surrogate that is not half of a pair: characters XML 1.0 cannot hold (libvirt refuses the document). */
+function isXmlNonCharacter(text: string, index: number): boolean {
+  const code = text.charCodeAt(index)
+  if (code === 0xfffe || code === 0xffff) return true
+  if (code >= 0xd800 && code <= 0xdbff) return !(text.charCodeAt(index + 1) >= 0xdc00 && text.charCodeAt(index + 1) <= 0xdfff)
+  if (code >= 0xdc00 && code <= 0xdfff) return !(text.charCodeAt(index - 1) >= 0xd800 && text.charCodeAt(index - 1) <= 0xdbff)
+  return false
+}
+
+/** The first character of `text` that XML 1.0 forbids and that is not a control character (U+FFFE, U+FFFF, an unpaired surrogate). */
+export function findXmlNonCharacter(text: string): ControlCharacter | undefined {
+  for (let index = 0; index < text.length; index++) {
+    if (isXmlNonCharacter(text, index)) return {index, code: text.charCodeAt(index)}
+  }
+  return undefined
+}
+
 const SHORT_ESCAPES: Readonly<Record<number, string>> = {0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r'}
 
-/** `text` quoted, its control characters (and `"`, `\`) escaped: safe to print on one line. */
+/** `text` quoted, its control characters, XML non-characters (and `"`, `\`) escaped: safe to print on one line. */
 export function printable(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text
   let out = ''
   for (const ch of cut) {
     const code = ch.charCodeAt(0)
     if (ch === '"' || ch === '\\') out += `\\${ch}`
-    else if (isControlCharacter(code)) out += SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, '0')}`
+    else if (isControlCharacter(code) || isXmlNonCharacter(ch, 0)) out += SHORT_ESCAPES[code] ?? `\\u${code.toString(16).padStart(4, '0')}`
     else out += ch
   }
   return `"${out}"`

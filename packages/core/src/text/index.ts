@@ -1,2 +1,2 @@
-export {codePoint, describeControlCharacter, findControlCharacter, isControlCharacter, printable} from './control-characters.js'
+export {codePoint, describeControlCharacter, findControlCharacter, findXmlNonCharacter, isControlCharacter, printable} from './control-characters.js'
 export type {ControlCharacter} from './control-characters.js'

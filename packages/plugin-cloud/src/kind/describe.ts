@@ -5,7 +5,7 @@
  */
 import {issueAt} from '@ai-how/core'
 import type {ClusterDescription, ConfigIssue, LoadedConfig} from '@ai-how/core'
-import {clusterPath, describeClusterShell, isGpuNode, nodeDescriber, nodeKeys} from '@ai-how/plugin-hpc'
+import {clusterPath, describeClusterShell, dhcpRangeIssues, isGpuNode, nodeDescriber, nodeKeys} from '@ai-how/plugin-hpc'
 import type {CloudClusterConfig} from './types.js'
 
 export const CLOUD_KIND = 'cloud'
@@ -38,11 +38,13 @@ export function describeCloud(section: unknown, loaded: Omit<LoadedConfig, 'warn
   return {...describeClusterShell(CLOUD_KIND, cluster, loaded), nodes: [controlPlane, ...workers]}
 }
 
-/** What the schema cannot say: hostdevs go to GPU workers only, never to the control plane. */
+/** What the schema cannot say: the DHCP range libvirt will take; hostdevs go to GPU workers only, never to the control plane. */
 export function checkCloud(section: unknown, loaded: Omit<LoadedConfig, 'warnings'>): ConfigIssue[] {
   const cluster = section as CloudClusterConfig
-  if (cluster.control_plane.pcie_passthrough?.enabled !== true) return []
+  const issues = dhcpRangeIssues(cluster.network, clusterPath(CLOUD_KIND), loaded.locator)
+  if (cluster.control_plane.pcie_passthrough?.enabled !== true) return issues
   return [
+    ...issues,
     issueAt(loaded.locator, [...clusterPath(CLOUD_KIND), 'control_plane', 'pcie_passthrough'], {
       code: 'cloud.control-plane-passthrough',
       message: 'the control plane cannot have PCIe passthrough: GPUs go to workers (Kubernetes schedules GPU workloads there)',

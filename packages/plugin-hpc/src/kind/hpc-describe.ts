@@ -4,6 +4,7 @@ import type {ClusterDescription, ConfigIssue, LoadedConfig} from '@ai-how/core'
 import {nodeKeys} from '../naming/names.js'
 import {clusterPath, describeClusterShell} from './describe/cluster.js'
 import {nodeDescriber} from './describe/node.js'
+import {dhcpRangeIssues} from './network-check.js'
 import type {HpcClusterConfig} from './types.js'
 
 export const HPC_KIND = 'hpc'
@@ -37,11 +38,13 @@ export function describeHpc(section: unknown, loaded: Loaded): ClusterDescriptio
   return {...describeClusterShell(HPC_KIND, cluster, loaded), nodes: [controller, ...computes]}
 }
 
-/** Checks the schema cannot express: the default partition must be one of the partitions. */
+/** Checks the schema cannot express: the DHCP range libvirt will take; the default partition must be one of the partitions. */
 export function checkHpc(section: unknown, loaded: Loaded): ConfigIssue[] {
-  const {slurm_config: slurm} = section as HpcClusterConfig
-  if (slurm.partitions.includes(slurm.default_partition)) return []
+  const {slurm_config: slurm, network} = section as HpcClusterConfig
+  const issues = dhcpRangeIssues(network, clusterPath(HPC_KIND), loaded.locator)
+  if (slurm.partitions.includes(slurm.default_partition)) return issues
   return [
+    ...issues,
     issueAt(loaded.locator, [...clusterPath(HPC_KIND), 'slurm_config', 'default_partition'], {
       code: 'slurm.default-partition-unknown',
       message: `default_partition "${slurm.default_partition}" is not one of the partitions (${slurm.partitions.join(', ')})`,

@@ -11,6 +11,7 @@ import type {ClusterDescription} from '@ai-how/core'
 import type {DhcpHost} from '../hypervisor/types.js'
 import {AIHOW_NS} from '../hypervisor/ownership.js'
 import {checkIpv4, checkMac, checkName, checkUuid} from '../hypervisor/validate.js'
+import {defaultDhcpRange} from '../kind/describe/network.js'
 import {macForVm} from '../naming/index.js'
 import {ipToNumber, isHostOf, numberToIp, parseSubnet} from './ipv4.js'
 import type {NetworkView} from './views.js'
@@ -46,9 +47,9 @@ export function buildNetworkView(cluster: ClusterDescription, options: NetworkVi
     return ip
   }
   const gateway = inside('gateway', cluster.network.gateway ?? numberToIp(subnet.network + 1))
-  const size = subnet.broadcast - subnet.network + 1
-  const dhcpStart = inside('dhcp_start', options.dhcpStart ?? numberToIp(subnet.network + (size > 32 ? 10 : 2)))
-  const dhcpEnd = inside('dhcp_end', options.dhcpEnd ?? numberToIp(subnet.broadcast - 1))
+  const defaults = defaultDhcpRange(subnet.network, subnet.broadcast)
+  const dhcpStart = inside('dhcp_start', options.dhcpStart ?? numberToIp(defaults.start))
+  const dhcpEnd = inside('dhcp_end', options.dhcpEnd ?? numberToIp(defaults.end))
   if (ipToNumber(dhcpStart) > ipToNumber(dhcpEnd)) {
     throw new ConfigError(`DHCP range ${dhcpStart}-${dhcpEnd} is empty`, {code: 'NETWORK_DHCP_RANGE_INVALID', actions: ['Make dhcp_start lower than dhcp_end.']})
   }

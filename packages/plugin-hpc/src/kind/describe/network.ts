@@ -18,6 +18,21 @@ export function firstHost(cidr: string): string {
   return intToIpv4(network + 1)
 }
 
+/** A DHCP range as 32-bit addresses, both ends included. */
+export interface DhcpRange {
+  start: number
+  end: number
+}
+
+/**
+ * The DHCP range a network gets without dhcp_start / dhcp_end: network address + 10 (+ 2 in a
+ * subnet of 32 addresses or fewer) to broadcast address - 1.
+ */
+export function defaultDhcpRange(network: number, broadcast: number): DhcpRange {
+  const size = broadcast - network + 1
+  return {start: network + (size > 32 ? 10 : 2), end: broadcast - 1}
+}
+
 export function describeNetwork(network: NetworkConfig, clusterPath: YamlPath): NetworkDescription {
   const path = [...clusterPath, 'network']
   return {

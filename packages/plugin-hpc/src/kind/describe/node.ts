@@ -58,6 +58,8 @@ export function nodeDescriber(cluster: ClusterCommonConfig, clusterPath: YamlPat
       baseImagePath: path.resolve(loaded.dir, node.base_image_path ?? cluster.base_image_path),
     }
     if (ip !== 'DHCP') described.ip = ip
+    if (node.kernel !== undefined) described.kernelPath = path.resolve(loaded.dir, node.kernel)
+    if (node.initrd !== undefined) described.initrdPath = path.resolve(loaded.dir, node.initrd)
     if (topology) {
       described.cpuTopology = {sockets: topology.sockets, cores: topology.cores, threads: topology.threads}
       described.cpuTopologyPath = topologyPath

@@ -11,8 +11,12 @@ const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
 /** IPv4 network in CIDR form with real octet (0-255) and prefix (8-30) ranges. */
 export const CIDR_PATTERN = `^(${OCTET}\\.){3}${OCTET}/(30|[12][0-9]|[89])$`
 
-/** A Linux network interface name (what libvirt accepts as a bridge). */
-export const BRIDGE_PATTERN = '^[a-zA-Z0-9_.-]{1,15}$'
+/**
+ * A bridge name Linux and libvirt both accept: at most 15 bytes (IFNAMSIZ - 1), no "/", ":" or
+ * whitespace, not "." or ".." (Linux); starting with a letter or digit, no ".." (libvirt object
+ * names, which ai-how also guards against path traversal).
+ */
+export const BRIDGE_PATTERN = '^(?!.*\\.\\.)[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$'
 
 /** A PCI address domain:bus:slot.function with function 0-7. */
 export const PCI_ADDRESS_PATTERN = '^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]$'

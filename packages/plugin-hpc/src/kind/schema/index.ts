@@ -3,4 +3,4 @@ export {COMMON_CLUSTER_REQUIRED, clusterNameSchema, commonClusterProperties} fro
 export {CPU_MODES, accelerationSchema, cpuTopologySchema, hardwareSchema, performanceSchema} from './hardware.js'
 export {hpcClusterSchema} from './hpc.js'
 export {networkSchema} from './network.js'
-export {DEVICE_TYPES, fixedNodeSchema, nodeListSchema, nodeSpecProperties, pciDeviceSchema, pciePassthroughSchema, virtioFsMountSchema} from './node.js'
+export {DEVICE_TYPES, MAX_CPU_CORES, MAX_DISK_GB, MAX_MEMORY_GB, fixedNodeSchema, nodeListSchema, nodeSpecProperties, pciDeviceSchema, pciePassthroughSchema, virtioFsMountSchema} from './node.js'

@@ -4,6 +4,13 @@ import {PCI_ADDRESS_PATTERN, filePath, ipv4, ipv4OrDhcp, qcow2Path} from './comm
 
 export const DEVICE_TYPES = ['gpu', 'audio', 'network', 'storage', 'other'] as const
 
+/** QEMU's pc (i440FX) machine: "The max CPUs supported by machine 'pc-i440fx-...' is 255". */
+export const MAX_CPU_CORES = 255
+/** 16 TiB: far above any host ai-how runs on, and small enough that MiB and KiB values stay exact integers. */
+export const MAX_MEMORY_GB = 16_384
+/** 2 PiB (2^51 bytes): qemu-img refuses a larger qcow2 image with the default 64 KiB clusters. */
+export const MAX_DISK_GB = 2_097_152
+
 export const pciDeviceSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -60,9 +67,9 @@ export const virtioFsMountSchema: JsonSchema = {
 
 /** Properties every VM accepts (resources, image, devices, boot). */
 export const nodeSpecProperties: Record<string, JsonSchema> = {
-  cpu_cores: {type: 'integer', minimum: 1, description: 'Number of vCPUs.'},
-  memory_gb: {type: 'integer', minimum: 1, description: 'Memory in GiB.'},
-  disk_gb: {type: 'integer', minimum: 10, description: 'Size of the VM disk in GiB (at least 10).'},
+  cpu_cores: {type: 'integer', minimum: 1, maximum: MAX_CPU_CORES, description: `Number of vCPUs (1-${MAX_CPU_CORES}).`, aiHowHint: `Use a whole number of vCPUs from 1 to ${MAX_CPU_CORES} (the most QEMU's pc machine, which ai-how uses, takes).`},
+  memory_gb: {type: 'integer', minimum: 1, maximum: MAX_MEMORY_GB, description: `Memory in GiB (1-${MAX_MEMORY_GB}).`, aiHowHint: `Use a whole number of GiB from 1 to ${MAX_MEMORY_GB} (16 TiB).`},
+  disk_gb: {type: 'integer', minimum: 10, maximum: MAX_DISK_GB, description: `Size of the VM disk in GiB (10-${MAX_DISK_GB}).`, aiHowHint: `Use a whole number of GiB from 10 to ${MAX_DISK_GB} (2 PiB, the largest qcow2 image qemu-img creates with 64 KiB clusters).`},
   auto_start: {type: 'boolean', default: true, description: 'Start the VM with the cluster (default true); false only defines it.'},
   base_image_path: qcow2Path('Base image of this VM (default: the cluster base_image_path).'),
   pcie_passthrough: pciePassthroughSchema,
