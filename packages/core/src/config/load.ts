@@ -54,10 +54,12 @@ export async function loadConfig(file: string, kinds: readonly ClusterKindRegist
   const schema = schemaIssues(validator.validate(data), validator, {locator: source.locator, kinds: kinds.map((k) => k.key)}).filter(notFailed)
   const loaded = {file: source.file, dir: source.dir, tot: source.tot, config: data as AiHowConfig, locator: source.locator}
   // describe() may rely on its section's shape and values: only sections without schema errors or control characters are described.
-  // A value whose expansion failed (an unset variable) is broken too: describe() would see '' where the schema was promised a name.
-  const brokenPaths = [...control, ...schema].map((i) => i.path).concat([...failed])
-  const broken = new Set(kinds.filter((k) => brokenPaths.some((p) => isUnderPath(p, formatPath(['clusters', k.key])))).map((k) => k.key))
-  const semantic = semanticIssues(loaded, describeClusters(loaded, kinds, broken)).filter(notFailed)
+  const under = (paths: Iterable<string>): Set<string> => new Set(kinds.filter((k) => [...paths].some((p) => isUnderPath(p, formatPath(['clusters', k.key])))).map((k) => k.key))
+  const broken = under([...control, ...schema].map((i) => i.path))
+  // A section with a value whose expansion failed (an unset variable: '' where the schema promised
+  // a name) may make describe() or check() throw: that kind is then skipped, its var.unset issue says why.
+  const unexpanded = under(failed)
+  const semantic = semanticIssues(loaded, describeClusters(loaded, kinds, broken, unexpanded), unexpanded).filter(notFailed)
   const all: ConfigIssue[] = [...source.issues, ...control, ...schema, ...semantic]
   const errors = sortIssues(all.filter((i) => i.severity === 'error'))
   const warnings = sortIssues(all.filter((i) => i.severity === 'warning'))

@@ -27,8 +27,17 @@ function contractError(kind: ClusterKindRegistration, what: string, error: unkno
   })
 }
 
-/** Calls describe() of every installed kind present in the config (in file order), skipping `skip`. */
-export function describeClusters(loaded: Omit<LoadedConfig, 'warnings'>, kinds: readonly ClusterKindRegistration[], skip: ReadonlySet<string> = new Set()): DescribedCluster[] {
+/**
+ * Calls describe() of every installed kind present in the config (in file order), skipping `skip`.
+ * A kind in `tolerate` (its section holds a value whose expansion failed) that throws is left out
+ * instead of being reported as a plugin failure.
+ */
+export function describeClusters(
+  loaded: Omit<LoadedConfig, 'warnings'>,
+  kinds: readonly ClusterKindRegistration[],
+  skip: ReadonlySet<string> = new Set(),
+  tolerate: ReadonlySet<string> = new Set(),
+): DescribedCluster[] {
   const config = loaded.config as Partial<AiHowConfig> | null
   const sections: unknown = config?.clusters
   if (typeof sections !== 'object' || sections === null || Array.isArray(sections)) return []
@@ -39,14 +48,14 @@ export function describeClusters(loaded: Omit<LoadedConfig, 'warnings'>, kinds: 
     try {
       out.push({kind, section, cluster: kind.describe(section, loaded)})
     } catch (error) {
-      throw contractError(kind, 'describe()', error)
+      if (!tolerate.has(key)) throw contractError(kind, 'describe()', error)
     }
   }
   return out
 }
 
-/** Core's semantic checks over all described clusters, plus each kind's own check(). */
-export function semanticIssues(loaded: Omit<LoadedConfig, 'warnings'>, described: readonly DescribedCluster[]): ConfigIssue[] {
+/** Core's semantic checks over all described clusters, plus each kind's own check() (one in `tolerate` may throw: see describeClusters). */
+export function semanticIssues(loaded: Omit<LoadedConfig, 'warnings'>, described: readonly DescribedCluster[], tolerate: ReadonlySet<string> = new Set()): ConfigIssue[] {
   const clusters = described.map((d) => d.cluster)
   const issues = [...clusterNameIssues(clusters, loaded.locator), ...networkIssues(clusters, loaded.locator), ...deviceIssues(clusters, loaded.locator)]
   for (const {kind, section} of described) {
@@ -55,7 +64,7 @@ export function semanticIssues(loaded: Omit<LoadedConfig, 'warnings'>, described
       // A kind may name the file by its absolute path: show it the way core's own issues do.
       issues.push(...kind.check(section, loaded).map((i) => (i.file === loaded.file ? {...i, file: loaded.locator.file} : i)))
     } catch (error) {
-      throw contractError(kind, 'check()', error)
+      if (!tolerate.has(kind.key)) throw contractError(kind, 'check()', error)
     }
   }
   return issues

@@ -66,7 +66,8 @@ function utf8Issue(display: string, bytes: Uint8Array, problem: Utf8Problem): Co
   const before = bytes.subarray(0, problem.offset)
   const lineStart = before.lastIndexOf(0x0a) + 1
   const line = before.filter((b) => b === 0x0a).length + 1
-  const column = [...new TextDecoder().decode(before.subarray(lineStart))].length + 1
+  // UTF-16 code units, as the columns of YAML errors count them.
+  const column = new TextDecoder().decode(before.subarray(lineStart)).length + 1
   const [lead = 0] = problem.bytes
   const what = problem.truncated
     ? `the file ends inside a character (${hex(problem.bytes)})`

@@ -1,16 +1,22 @@
 /**
  * The DHCP range of a cluster network, checked the way `virsh net-define` and ai-how's network
  * renderer will: both ends host addresses of the subnet (neither its network nor its broadcast
- * address), start <= end, and at most 65535 addresses (libvirt: "range ... is too large (> 65535)").
+ * address), start <= end, and both ends in one /16 block. libvirt's virSocketAddrGetRange requires
+ * the first two numbers of start and end to be equal and otherwise says "range ... is too large
+ * (> 65535)": 10.1.0.0-10.1.255.255 (65536 addresses) is taken, 10.0.255.255-10.1.0.0 (two) is not.
  * Shared by every VM cluster kind (hpc, cloud).
  */
-import {formatCidr, formatIpv4, issueAt, parseCidr, parseIpv4} from '@ai-how/core'
+import {formatIpv4, formatCidr, issueAt, parseCidr, parseIpv4} from '@ai-how/core'
 import type {Cidr, ConfigIssue, SourceLocator, YamlPath} from '@ai-how/core'
 import {defaultDhcpRange} from './describe/network.js'
 import type {NetworkConfig} from './types.js'
 
-/** libvirt's virSocketAddrGetRange refuses a DHCP range of more addresses than this. */
-export const LIBVIRT_MAX_DHCP_RANGE = 65535
+const BLOCK = 65536
+
+/** The /16 block (x.y.0.0/16) that holds `address`. */
+function blockOf(address: number): string {
+  return `${formatIpv4(Math.floor(address / BLOCK) * BLOCK)}/16`
+}
 
 type End = 'dhcp_start' | 'dhcp_end'
 
@@ -44,23 +50,23 @@ function reversed(ctx: Context, network: NetworkConfig, start: number, end: numb
   })
 }
 
-function tooLarge(ctx: Context, network: NetworkConfig, start: number, end: number): ConfigIssue {
+function acrossBlocks(ctx: Context, network: NetworkConfig, start: number, end: number): ConfigIssue {
   const range = `${formatIpv4(start)}-${formatIpv4(end)}`
-  const count = end - start + 1
-  const libvirt = `libvirt refuses a range of more than ${LIBVIRT_MAX_DHCP_RANGE} ("range ... is too large")`
-  const narrower = `${formatIpv4(start)}-${formatIpv4(start + LIBVIRT_MAX_DHCP_RANGE - 1)}`
+  const crosses = `crosses from ${blockOf(start)} into ${blockOf(end)}`
+  const libvirt = 'libvirt takes only a range whose first two numbers are the same ("range ... is too large (> 65535)")'
+  const inside = `${formatIpv4(start)}-${formatIpv4(Math.floor(start / BLOCK) * BLOCK + BLOCK - 1)}`
   if (network.dhcp_start === undefined && network.dhcp_end === undefined) {
     return issueAt(ctx.locator, ctx.path('subnet'), {
       code: 'network.dhcp-too-large',
-      message: `subnet ${formatCidr(ctx.cidr)} gets the default DHCP range ${range}, ${count} addresses; ${libvirt}`,
-      fix: `use a subnet of /16 or smaller (e.g. ${formatIpv4(ctx.cidr.network)}/16), or set dhcp_start and dhcp_end to at most ${LIBVIRT_MAX_DHCP_RANGE} addresses (e.g. ${narrower})`,
+      message: `subnet ${formatCidr(ctx.cidr)} gets the default DHCP range ${range}, which ${crosses}; ${libvirt}`,
+      fix: `use a subnet of /16 or smaller (e.g. ${formatIpv4(ctx.cidr.network)}/16), or set dhcp_start and dhcp_end inside one /16 block (e.g. ${inside})`,
     })
   }
   const field: End = network.dhcp_end === undefined ? 'dhcp_start' : 'dhcp_end'
   return issueAt(ctx.locator, ctx.path(field), {
     code: 'network.dhcp-too-large',
-    message: `the DHCP range ${range} holds ${count} addresses; ${libvirt}`,
-    fix: `narrow it to at most ${LIBVIRT_MAX_DHCP_RANGE} addresses (e.g. ${narrower})`,
+    message: `the DHCP range ${range} ${crosses}; ${libvirt}`,
+    fix: `keep both ends inside one /16 block (e.g. ${inside})`,
   })
 }
 
@@ -80,6 +86,6 @@ export function dhcpRangeIssues(network: NetworkConfig, clusterPath: YamlPath, l
   const start = network.dhcp_start === undefined ? defaults.start : (parseIpv4(network.dhcp_start) ?? defaults.start)
   const end = network.dhcp_end === undefined ? defaults.end : (parseIpv4(network.dhcp_end) ?? defaults.end)
   if (start > end) return [reversed(ctx, network, start, end)]
-  if (end - start + 1 > LIBVIRT_MAX_DHCP_RANGE) return [tooLarge(ctx, network, start, end)]
+  if (Math.floor(start / BLOCK) !== Math.floor(end / BLOCK)) return [acrossBlocks(ctx, network, start, end)]
   return []
 }
