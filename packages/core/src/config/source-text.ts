@@ -2,6 +2,7 @@
  * The bytes of a config file as text: a regular file of at most MAX_CONFIG_BYTES, valid UTF-8
  * (never silently repaired: an invalid sequence is an error with its byte offset).
  */
+import {constants} from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
 import {open} from 'node:fs/promises'
 import type {ConfigIssue} from '../contracts/config.js'
@@ -119,7 +120,8 @@ async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer> {
 export async function readConfigText(abs: string, display: string): Promise<string> {
   let handle: FileHandle
   try {
-    handle = await open(abs, 'r')
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() below refuses it.
+    handle = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
     throw new ConfigError(`cannot read config ${display}: ${reason}`, {code: 'CONFIG_NOT_FOUND', cause: error, actions: ['Check the path of the config file.']})
@@ -128,7 +130,7 @@ export async function readConfigText(abs: string, display: string): Promise<stri
     const info = await handle.stat()
     if (!info.isFile()) {
       const kind = info.isDirectory() ? 'a folder' : 'not a regular file'
-      throw configError(display, [fileIssue(display, 'file.not-regular', `the config path is ${kind}`, 'give the path of a YAML file')])
+      throw configError(display, [fileIssue(display, 'file.not-regular', `the config path is ${kind}`, 'give the path of a YAML file (a regular file, not a folder, pipe or device)')])
     }
     if (info.size > MAX_CONFIG_BYTES) throw tooLarge(display, `${info.size} bytes`)
     // Read one byte more than allowed: a file that grew after stat() is caught too.
