@@ -27,9 +27,9 @@ function issuesOf(error: {message: string; actions: readonly string[]; details?:
 export default class Validate extends AiHowCommand {
   static override summary = 'Check a cluster configuration: schema, addresses, devices, and optionally this host.'
 
-  static override description = `Loads CONFIG the way every command does (variables expanded, relative paths resolved against the file's folder) and reports every problem at once, each with file:line:column, its YAML path, what is wrong and the fix: schema errors of core and of each installed cluster kind, then the checks a schema cannot express (node IPs inside their subnet and not its network, broadcast or gateway address; no IP twice; no overlapping subnets or shared bridge names across clusters; no PCI device twice in one cluster; cpu topology equal to cpu_cores). A GPU used by two clusters is allowed and reported as a warning.
+  static override description = `Loads CONFIG the way every command does (variables expanded, relative paths resolved against the file's folder) and reports every problem at once, each with file:line:column, its YAML path, what is wrong and the fix: schema errors of core and of each installed cluster kind (including the bounds of cpu_cores, memory_gb and disk_gb, and bridge names Linux and libvirt accept), then the checks a schema cannot express (node IPs inside their subnet and not its network, broadcast or gateway address; no IP twice; a DHCP range libvirt takes: inside the subnet, in order, within one /16 block; no overlapping subnets, shared bridge names or shared cluster names across clusters; no PCI device twice in one cluster; cpu topology equal to cpu_cores; no control character or XML non-character in a value). A GPU used by two clusters is allowed and reported as a warning. An unset variable, a file over 1 MiB, a file that is not UTF-8 and a YAML alias bomb are configuration errors too.
 
-With --check-host it also checks this host: every base image exists and is qcow2, and each plugin's prerequisites (for example PCIe passthrough readiness of every requested device).
+With --check-host it also checks this host: every base image exists and is qcow2, every kernel and initrd (direct kernel boot) is a readable regular file, and each plugin's prerequisites (for example PCIe passthrough readiness of every requested device).
 
 Exit status: 0 valid, 2 invalid config, 1 a host check failed.`
 
@@ -44,7 +44,7 @@ Exit status: 0 valid, 2 invalid config, 1 a host check failed.`
   }
 
   static override flags = {
-    'check-host': Flags.boolean({description: 'also check this host: base images exist and are qcow2, and the prerequisites of every plugin (e.g. PCIe passthrough)'}),
+    'check-host': Flags.boolean({description: 'also check this host: base images exist and are qcow2, kernels and initrds are readable files, and the prerequisites of every plugin (e.g. PCIe passthrough)'}),
     'sysfs-root': Flags.string({description: 'with --check-host, read /sys and /proc under this folder instead of / (tests use a fixture tree)', env: 'AI_HOW_SYSFS_ROOT', default: '/'}),
   }
 
