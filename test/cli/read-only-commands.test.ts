@@ -129,6 +129,10 @@ void describe('read-only commands write nothing', () => {
       const result = await runUnchanged(box, args)
       assert.equal(result.exitCode, 0, `ai-how ${args.join(' ')}: ${result.stderr}`)
     }
+    // The host checks fail here (the sandbox has no base images): they report, and write nothing.
+    const host = await runUnchanged(box, ['validate', CONFIG, '--check-host'])
+    assert.equal(host.exitCode, 1, host.stderr)
+    assert.ok(host.stdout.includes(`base image ${path.join(box.dir, 'images', 'hpc-base.qcow2')} does not exist`), host.stdout)
   })
 
   void it('with a valid state file: every command succeeds and changes nothing (no lock, no temp file)', async () => {

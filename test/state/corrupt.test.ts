@@ -30,8 +30,8 @@ void describe('StateStore with a corrupt state file', () => {
       await writeFile(file, BROKEN_JSON)
       const store = new StateStore(file)
 
-      for (const reading of [store.read(), store.getEntry('hpc_cluster')]) {
-        const error = await corruptError(reading)
+      for (const reading of [() => store.read(), () => store.getEntry('hpc_cluster')]) {
+        const error = await corruptError(reading())
         assert.equal(error.code, 'STATE_CORRUPT')
         assert.equal(error.exitCode, 1)
         const offset = BROKEN_JSON.indexOf(',}') + 1

@@ -43,8 +43,8 @@ void describe('StateStore with a state path that is not a regular file', () => {
         await make(file, dir)
         const before = (await readdir(dir)).sort()
         const store = new StateStore(file, {lockTimeoutMs: 200})
-        for (const attempt of [store.read(), store.getEntry('hpc_cluster')]) {
-          const error = await refusal(attempt)
+        for (const attempt of [() => store.read(), () => store.getEntry('hpc_cluster')]) {
+          const error = await refusal(attempt())
           assert.equal(error.code, code, error.message)
           assert.equal(error.exitCode, 1)
           assert.ok(error.message.startsWith(`State file ${file} is `), error.message)
