@@ -1,6 +1,6 @@
 /**
  * The read-only commands (`validate`, `plan`, `inventory` without -o, `hpc status`, `cloud status`,
- * `gpu list`) through the real binary never create, modify or remove a file: the whole sandbox
+ * `gpu list`, `gpu check`) through the real binary never create, modify or remove a file: the whole sandbox
  * (working folder with its output/, AI_HOW_DATA_DIR, AI_HOW_CACHE_DIR, AI_HOW_CONFIG_DIR, HOME and
  * TMPDIR) is the same before and after, file by file (type, mode, size, mtime, content). With a
  * corrupt state file the commands that read it report the path and the position and keep no copy; a
@@ -56,7 +56,7 @@ function sandbox(name: string): Sandbox {
     NO_COLOR: '1',
   }
   const run = async (args: string[]): Promise<Run> => {
-    const r = await execa(process.execPath, [path.join(root, 'packages/core/bin/run.js'), ...args], {cwd: work, env, extendEnv: false, reject: false, timeout: 30_000})
+    const r = await execa(process.execPath, [path.join(root, 'packages/core/bin/run.js'), ...args], {cwd: work, env, extendEnv: false, reject: false, timeout: 60_000})
     return {exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut}
   }
   return {dir, work, state: path.join(work, 'output', 'state.json'), run}
@@ -85,7 +85,7 @@ function differences(before: Map<string, string>, after: Map<string, string>): s
 
 const CONFIG = 'cluster.yaml'
 /** The commands that do not read the state file (they must not write either). */
-const CONFIG_READERS = [['validate', CONFIG], ['plan', CONFIG, '--show-xml'], ['inventory', CONFIG, 'hpc'], ['inventory', CONFIG, 'cloud', '-f', 'yaml']]
+const CONFIG_READERS = [['validate', CONFIG], ['plan', CONFIG, '--show-xml'], ['inventory', CONFIG, 'hpc'], ['inventory', CONFIG, 'cloud', '-f', 'yaml'], ['gpu', 'check', CONFIG]]
 /** The commands that read the state file. */
 const STATE_READERS = [['hpc', 'status', CONFIG], ['cloud', 'status', CONFIG], ['gpu', 'list']]
 
