@@ -3,11 +3,14 @@
  * run at once. `<state>.<stateKey>.lock` is held for the whole operation (the state file's own
  * lock is held only while the file is rewritten); a second command fails at once with
  * CLUSTER_BUSY naming the holder; a lock left by a dead process is taken over with a notice.
+ * Only writing commands take it, so a corrupt state file met under it is a writer's: its bytes
+ * are kept (corrupt.ts), which a read-only command never does.
  */
 import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 import type {Logger} from '../contracts/extensions.js'
 import {AiHowError, hasCode, isAiHowError} from '../errors.js'
+import {withCorruptCopy} from './corrupt.js'
 import {acquireLock} from './lock.js'
 import {describeHolder} from './lock-info.js'
 import type {LockInfo} from './lock-info.js'
@@ -45,6 +48,8 @@ export async function withClusterLock<T>(options: ClusterLockOptions, fn: () => 
   }
   try {
     return await fn()
+  } catch (error) {
+    throw await withCorruptCopy(error, options.statePath)
   } finally {
     await held.release()
   }

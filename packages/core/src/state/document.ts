@@ -1,8 +1,10 @@
 /**
  * The state document as text: parsing with shape checks (what makes a file corrupt), the empty
  * document, and serialisation (`indent=2`, trailing newline). Unknown keys pass through untouched.
+ * A problem names positions, types and ai-how's own key names, never text of the file.
  */
 import type {StateDocument} from '../contracts/state.js'
+import {jsonSyntaxSummary} from './json-error-text.js'
 import {jsonErrorPosition} from './json-position.js'
 
 export function emptyStateDocument(): StateDocument {
@@ -24,7 +26,7 @@ export function parseStateText(text: string): ParsedState {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const at = jsonErrorPosition(body, message)
-    return {ok: false, problem: `invalid JSON at line ${at.line}, column ${at.column} (offset ${at.offset}): ${message}`}
+    return {ok: false, problem: `invalid JSON at line ${at.line}, column ${at.column} (offset ${at.offset}): ${jsonSyntaxSummary(message)}`}
   }
   const problem = shapeProblem(value)
   return problem === undefined ? {ok: true, doc: value as StateDocument} : {ok: false, problem}
@@ -35,18 +37,23 @@ export function shapeProblem(value: unknown): string | undefined {
   if (!isPlainObject(value)) return `the top level is ${describe(value)}, not an object`
   if (value.version !== 1) {
     const newer = typeof value.version === 'number' && value.version > 1 ? ' (written by a newer ai-how?)' : ''
-    const found = value.version === undefined ? 'missing' : JSON.stringify(value.version)
+    const found = typeof value.version === 'number' && Number.isFinite(value.version) ? String(value.version) : describe(value.version)
     return `"version" is ${found}, expected 1${newer}`
   }
   if (!isPlainObject(value.gpu_allocations)) return `"gpu_allocations" is ${describe(value.gpu_allocations)}, not an object`
   for (const [key, entry] of Object.entries(value)) {
-    if (key.endsWith('_cluster') && !isPlainObject(entry)) return `"${key}" is ${describe(entry)}, not an object`
+    if (key.endsWith('_cluster') && !isPlainObject(entry)) return `${nameOf(key)} is ${describe(entry)}, not an object`
   }
   return undefined
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A key of the file, quoted when it has the shape of ai-how's own keys (`hpc_cluster`), else only described. */
+function nameOf(key: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(key) ? `"${key}"` : 'an entry whose key ends in "_cluster"'
 }
 
 function describe(value: unknown): string {

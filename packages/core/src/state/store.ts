@@ -1,19 +1,21 @@
 /**
- * StateStore: the one way ai-how reads and writes `output/state.json`. Reads take no lock (writes
- * are atomic renames, so a reader sees a whole document); `update` takes the lock, re-reads the file,
- * lets the caller mutate the document in place, writes it atomically and always releases the lock.
- * A corrupt file is refused (STATE_CORRUPT), never overwritten.
+ * StateStore: the one way ai-how reads and writes `output/state.json`. Reads take no lock and create
+ * nothing (writes are atomic renames, so a reader sees a whole document without a lock file); `update`
+ * takes the lock, re-reads the file, lets the caller mutate the document in place, writes it
+ * atomically and always releases the lock. Only a regular file is read (safe-read.ts). A corrupt
+ * file is refused (STATE_CORRUPT), never overwritten; `read` leaves it alone, `update` keeps a copy.
  */
-import {mkdir, readFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 import type {Logger} from '../contracts/extensions.js'
 import type {ClusterStateEntry, StateDocument} from '../contracts/state.js'
 import {StateError, isAiHowError} from '../errors.js'
 import {removeOrphanTemps, writeFileAtomic} from './atomic-write.js'
-import {corruptStateError, preserveCorruptBytes} from './corrupt.js'
+import {corruptStateError, withCorruptCopy} from './corrupt.js'
 import {emptyStateDocument, parseStateText, serializeState, shapeProblem} from './document.js'
 import {acquireLock} from './lock.js'
 import {lockPathOf} from './paths.js'
+import {readStateBytes, stateIoError} from './safe-read.js'
 
 export interface StateStoreOptions {
   log?: Logger
@@ -43,7 +45,10 @@ export class StateStore {
     this.beforeRename = options.beforeRename
   }
 
-  /** The current document (no lock). A missing file is the empty document; a corrupt one is STATE_CORRUPT. */
+  /**
+   * The current document (no lock, nothing written). A missing file is the empty document; a corrupt
+   * one is STATE_CORRUPT (no copy: a reader never writes); a link or a non-regular file is refused.
+   */
   async read(): Promise<StateDocument> {
     return (await this.load()).doc
   }
@@ -53,7 +58,9 @@ export class StateStore {
     await this.ensureFolder()
     const lock = await acquireLock(lockPathOf(this.file), {holder: this.holder, timeoutMs: this.lockTimeoutMs, log: this.log, stateFile: this.file})
     try {
-      const {doc, text} = await this.load()
+      const {doc, text} = await this.load().catch(async (error: unknown) => {
+        throw await withCorruptCopy(error, this.file)
+      })
       const result = await mutate(doc)
       const problem = shapeProblem(doc)
       if (problem !== undefined) {
@@ -87,17 +94,12 @@ export class StateStore {
   }
 
   private async load(): Promise<{doc: StateDocument; text: string | undefined}> {
-    let bytes: Buffer
-    try {
-      bytes = await readFile(this.file)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {doc: emptyStateDocument(), text: undefined}
-      throw ioError(`Cannot read state file ${this.file}`, error)
-    }
+    const bytes = await readStateBytes(this.file)
+    if (bytes === undefined) return {doc: emptyStateDocument(), text: undefined}
     const text = bytes.toString('utf8')
     const parsed = parseStateText(text)
     if (parsed.ok) return {doc: parsed.doc, text}
-    throw corruptStateError(this.file, parsed.problem, await preserveCorruptBytes(this.file, bytes))
+    throw corruptStateError(this.file, parsed.problem)
   }
 
   private async write(text: string): Promise<void> {
@@ -107,7 +109,7 @@ export class StateStore {
       await writeFileAtomic(this.file, text, options)
     } catch (error) {
       if (isAiHowError(error)) throw error
-      throw ioError(`Cannot write state file ${this.file}`, error)
+      throw stateIoError(`Cannot write state file ${this.file}`, error)
     }
   }
 
@@ -115,7 +117,7 @@ export class StateStore {
     try {
       await mkdir(path.dirname(this.file), {recursive: true})
     } catch (error) {
-      throw ioError(`Cannot create the folder of state file ${this.file}`, error)
+      throw stateIoError(`Cannot create the folder of state file ${this.file}`, error)
     }
   }
 }
@@ -125,15 +127,6 @@ function checkStateKey(stateKey: string): void {
   throw new StateError(`"${stateKey}" is not a cluster state key (expected <kind>_cluster, e.g. hpc_cluster).`, {
     code: 'STATE_BAD_KEY',
     actions: ['This is a bug in ai-how or a plugin: use the `<kind>_cluster` key of the cluster kind.'],
-  })
-}
-
-function ioError(what: string, error: unknown): StateError {
-  const reason = error instanceof Error ? error.message : String(error)
-  return new StateError(`${what}: ${reason}`, {
-    code: 'STATE_IO',
-    cause: error,
-    actions: ['Check that the state file and its folder exist and are readable and writable by you (and the disk is not full), or pick another state file with --state.'],
   })
 }
 
