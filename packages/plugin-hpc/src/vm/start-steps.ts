@@ -203,7 +203,7 @@ export class StartSteps {
           signal: ctx.signal,
           progress: (line) => { ctx.setOutput(line) },
           strictCloudInit: this.spec.strictCloudInit === true,
-          warn: (message) => { this.deps.log.warn(message) },
+          warn: (message) => { ctx.log.warn(message) },
         })
         ctx.setTitle(`SSH ready on ${running.length} VM(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
         return undefined
