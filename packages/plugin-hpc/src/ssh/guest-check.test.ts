@@ -27,11 +27,11 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
 
   void it('with waitForCloudInit, waits for cloud-init, then checks passwordless sudo and the hostname', async () => {
     const port = await freePort()
-    const server = await startServer(port, key, (command) => (command === 'hostname' ? {exit: 0, stdout: 'hpc-controller\n'} : 0))
+    const server = await startServer(port, key, (command) => (command === 'uname -n' ? {exit: 0, stdout: 'hpc-controller\n'} : 0))
     try {
       const clock = virtualClock()
       const ready = await waitForSsh(target(port, {waitForCloudInit: true, expectedHostname: 'hpc-controller', now: clock.now, sleep: clock.sleep}))
-      assert.deepEqual(server.commands, ['cloud-init status --wait', 'sudo -n true', 'hostname'])
+      assert.deepEqual(server.commands, ['cloud-init status --wait', 'sudo -n true', 'uname -n'])
       assert.deepEqual({attempts: ready.attempts, warnings: ready.warnings}, {attempts: 1, warnings: []})
     } finally {
       await server.close()
@@ -43,7 +43,7 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
     const port = await freePort()
     return startServer(port, key, (command) => {
       if (command === 'cloud-init status --wait') return cloudInitExit
-      return answers[command] ?? (command === 'hostname' ? {exit: 0, stdout: 'hpc-controller\n'} : 0)
+      return answers[command] ?? (command === 'uname -n' ? {exit: 0, stdout: 'hpc-controller\n'} : 0)
     })
   }
   const statusJson = (errors: string[]): Answer => ({exit: 1, stdout: JSON.stringify({status: 'error', errors}, null, 2)})
@@ -54,7 +54,7 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
     try {
       const clock = virtualClock()
       const ready = await waitForSsh(target(server.port, {waitForCloudInit: true, expectedHostname: 'hpc-controller', now: clock.now, sleep: clock.sleep}))
-      assert.deepEqual(server.commands, ['cloud-init status --wait', 'cloud-init status --format json 2>/dev/null', 'sudo -n true', 'hostname'])
+      assert.deepEqual(server.commands, ['cloud-init status --wait', 'cloud-init status --format json 2>/dev/null', 'sudo -n true', 'uname -n'])
       assert.deepEqual(ready.warnings, [
         'cloud-init on hpc-controller (127.0.0.1): module locale failed (see /var/log/cloud-init.log on the VM); SSH as debian with the cluster key, ' +
         'passwordless sudo, the hostname hpc-controller work, so start goes on (--strict-cloud-init makes this fail the start)',
@@ -126,7 +126,7 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
   })
 
   void it('fails at once as GUEST_HOSTNAME_MISMATCH when the node keeps another hostname', async () => {
-    const server = await guest(0, {hostname: {exit: 0, stdout: 'debian\n'}})
+    const server = await guest(0, {'uname -n': {exit: 0, stdout: 'debian\n'}})
     try {
       const error: unknown = await waitForSsh(target(server.port, {waitForCloudInit: true, expectedHostname: 'hpc-controller'})).catch((e: unknown) => e)
       assert.ok(isAiHowError(error) && error.code === 'GUEST_HOSTNAME_MISMATCH', String(error))

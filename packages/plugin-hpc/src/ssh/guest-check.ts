@@ -20,7 +20,7 @@ export interface GuestCheck {
   cloudInitExit: number
   /** Any cloud-init failure fails the node (the behaviour before warnings, `--strict-cloud-init`). */
   strict: boolean
-  /** The hostname the node must report (`hostname`, first label); unchecked when absent. */
+  /** The hostname the node must report (`uname -n`, first label); unchecked when absent. */
   hostname?: string | undefined
 }
 
@@ -55,7 +55,7 @@ async function checkSudo(client: Client, c: GuestCheck, report: CloudInitReport 
 }
 
 async function checkHostname(client: Client, c: GuestCheck, expected: string, report: CloudInitReport | undefined): Promise<void> {
-  const result = await runCommand(client, 'hostname')
+  const result = await runCommand(client, 'uname -n')
   const actual = result.stdout.trim()
   if (result.exitCode === 0 && actual.split('.')[0] === expected) return
   throw new AiHowError(`${node(c)} reports hostname '${actual}', not '${expected}'${alsoReported(report)}`, {
