@@ -1,3 +1,6 @@
+import {createHash} from 'node:crypto'
+import {existsSync} from 'node:fs'
+import {mkdir, mkdtemp, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {parseEnvLines, requireKey} from './env-file.js'
@@ -18,8 +21,64 @@ export interface GuestImage {
   recipe: string
 }
 
-/** Builds the image on first use (a few minutes, once per recipe), then returns the cached one. */
-export async function ensureGuestImage(): Promise<GuestImage> {
+/**
+ * Variants of the tuned image, each one file written into its filesystem: what an ordinary image
+ * does that the tuned one is spared. `plain-locale-fail`: cloud-init's locale module runs with the
+ * distro default (en_US.UTF-8), which the image never generated (nothing enabled in
+ * /etc/locale.gen), so `update-locale` exits 255 and cloud-init reports exactly one failed module
+ * (`locale`) while SSH, the user, its key, sudo and the hostname all work.
+ */
+export const IMAGE_VARIANTS = {
+  'plain-locale-fail': {
+    file: '/etc/cloud/cloud.cfg.d/95-ai-how-e2e-plain-locale.cfg',
+    text: '# e2e image variant plain-locale-fail: the locale module runs as on a plain image, and fails.\nlocale: en_US.UTF-8\n',
+  },
+} as const
+
+export type ImageVariant = keyof typeof IMAGE_VARIANTS
+
+/**
+ * Builds the image on first use (a few minutes, once per recipe), then returns the cached one. A
+ * variant is derived from it (seconds, once per base recipe and variant): the base converted to a raw
+ * ext4 file, the variant's file written in with debugfs, converted back to a standalone qcow2 in
+ * <base folder>/variants/<name>-<hash>/.
+ */
+export async function ensureGuestImage(variant?: ImageVariant): Promise<GuestImage> {
+  const base = await ensureBaseImage()
+  return variant === undefined ? base : deriveVariant(base, variant)
+}
+
+async function deriveVariant(base: GuestImage, name: ImageVariant): Promise<GuestImage> {
+  const def = IMAGE_VARIANTS[name]
+  const hash = createHash('sha256').update(JSON.stringify({name, ...def})).digest('hex').slice(0, 12)
+  const dir = path.join(path.dirname(base.image), 'variants', `${name}-${hash}`)
+  const image = path.join(dir, 'base.qcow2')
+  const derived = {...base, image, recipe: `${base.recipe}+${name}-${hash}`}
+  if (existsSync(image)) return derived
+  await mkdir(path.dirname(dir), {recursive: true})
+  const work = await mkdtemp(path.join(path.dirname(dir), `.build-${name}-`))
+  try {
+    const raw = path.join(work, 'root.raw')
+    const source = path.join(work, path.basename(def.file))
+    await run('qemu-img', ['convert', '-O', 'raw', base.image, raw], {timeoutMs: 10 * 60_000})
+    await writeFile(source, def.text, {mode: 0o644})
+    await writeFile(path.join(work, 'debugfs.cmd'), `cd ${path.dirname(def.file)}\nwrite ${source} ${path.basename(def.file)}\n`)
+    await run('debugfs', ['-w', '-f', path.join(work, 'debugfs.cmd'), raw])
+    // debugfs reports a failed write on stdout and still exits 0: read the file back.
+    const back = await run('debugfs', ['-R', `cat ${def.file}`, raw])
+    if (back.stdout !== def.text.replace(/\n$/, '')) throw new Error(`image variant ${name}: ${def.file} reads back as ${JSON.stringify(back.stdout)}`)
+    await run('e2fsck', ['-f', '-n', raw])
+    const out = path.join(work, 'out')
+    await mkdir(out)
+    await run('qemu-img', ['convert', '-O', 'qcow2', raw, path.join(out, 'base.qcow2')], {timeoutMs: 10 * 60_000})
+    await rename(out, dir)
+  } finally {
+    await rm(work, {recursive: true, force: true})
+  }
+  return derived
+}
+
+async function ensureBaseImage(): Promise<GuestImage> {
   const {stdout} = await run(path.join(e2eDir, 'build-image.sh'), [], {timeoutMs: 30 * 60_000})
   const values = parseEnvLines(stdout)
   const key = (name: string): string => requireKey(values, name, 'build-image.sh')

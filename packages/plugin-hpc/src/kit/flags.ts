@@ -19,6 +19,11 @@ export const sshTimeoutFlag = Flags.integer({
   min: 1,
 })
 
+export const strictCloudInitFlag = Flags.boolean({
+  description: 'fail the start (and roll back) when cloud-init reports any failure; by default a failed module that ai-how does not need (SSH, sudo and the hostname are checked) is a warning',
+  default: false,
+})
+
 export const stopTimeoutFlag = Flags.integer({
   description: 'seconds a VM gets to shut down after the shutdown request before it is powered off',
   default: DEFAULT_STOP_TIMEOUT_S,

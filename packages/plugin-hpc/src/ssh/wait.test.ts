@@ -6,72 +6,19 @@ import net from 'node:net'
 import type {AddressInfo} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
-import ssh2 from 'ssh2'
-import type {Connection, ParsedKey, Server} from 'ssh2'
 import {hasCode, isAiHowError} from '@ai-how/core'
 import {sshExec} from './exec.js'
-import {ensureClusterKeyPair, parsableKeyPair} from './keypair.js'
+import {ensureClusterKeyPair} from './keypair.js'
 import type {SshKeyPair} from './keypair.js'
 import {parseKnownHosts} from './known-hosts.js'
+import {freePort, startServer, USER, virtualClock} from './testing/ssh-server.js'
+import type {TestServer} from './testing/ssh-server.js'
 import {waitForAll} from './wait-all.js'
 import {waitForSsh} from './wait.js'
 import type {WaitForSshOptions} from './wait.js'
 
-const USER = 'debian'
 const fast = {initialDelayMs: 100, maxDelayMs: 300, attemptTimeoutMs: 2000}
 const hasTool = (tool: string): boolean => spawnSync(tool, ['-V'], {stdio: 'ignore'}).error === undefined
-
-interface TestServer {port: number; hostKey: ParsedKey; commands: string[]; close(): Promise<void>}
-
-/** A real SSH server on 127.0.0.1 that accepts `authorized` for user debian and answers exec requests. */
-async function startServer(port: number, authorized: SshKeyPair, exitFor: (command: string) => number = () => 0): Promise<TestServer> {
-  const hostPrivate = parsableKeyPair().private
-  const hostKey = ssh2.utils.parseKey(hostPrivate) as ParsedKey
-  const allowed = ssh2.utils.parseKey(authorized.publicKey) as ParsedKey
-  const connections = new Set<Connection>()
-  const commands: string[] = []
-  const server: Server = new ssh2.Server({hostKeys: [hostPrivate]}, (client) => {
-    connections.add(client)
-    client.on('close', () => connections.delete(client))
-    client.on('error', () => undefined)
-    client.on('authentication', (ctx) => {
-      if (ctx.method !== 'publickey' || ctx.username !== USER || !ctx.key.data.equals(allowed.getPublicSSH())) {
-        ctx.reject(['publickey'])
-        return
-      }
-      if (ctx.signature === undefined || ctx.blob === undefined) ctx.accept()
-      else if (allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) ctx.accept()
-      else ctx.reject()
-    })
-    client.on('ready', () => {
-      client.on('session', (accept) => {
-        accept().on('exec', (acceptExec, _reject, info) => {
-          commands.push(info.command)
-          const stream = acceptExec()
-          const exit = /^exit (\d+)$/.exec(info.command)
-          if (exit === null) {
-            stream.write(`ran: ${info.command}\n`)
-            stream.stderr.write('note\n')
-          }
-          stream.exit(exit === null ? exitFor(info.command) : Number(exit[1]))
-          stream.end()
-        })
-      })
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => { resolve() })
-  })
-  return {
-    port, hostKey, commands,
-    close: () => new Promise<void>((resolve) => {
-      for (const c of connections) c.end()
-      server.close(() => { resolve() })
-    }),
-  }
-}
 
 /** Runs a tool without blocking the event loop (the SSH server under test lives in this process). */
 function run(file: string, args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
@@ -80,14 +27,6 @@ function run(file: string, args: string[]): Promise<{code: number | null; stdout
       resolve({code: error === null ? 0 : child.exitCode, stdout, stderr})
     })
   })
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const {port} = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => { resolve() }))
-  return port
 }
 
 void describe('waitForSsh against an in-process ssh2 server', () => {
@@ -106,11 +45,14 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
 
   void it('succeeds after retries when the server starts listening late, and records its host key once', async () => {
     const port = await freePort()
-    const late = sleep(1200).then(() => startServer(port, key))
-    const ready = await waitForSsh(target(port))
+    let late: Promise<TestServer> | undefined
+    // The server starts during the first pause: the first attempt is refused, the second succeeds.
+    const clock = virtualClock(async (call) => { if (call === 1) await (late = startServer(port, key)) })
+    const ready = await waitForSsh(target(port, {now: clock.now, sleep: clock.sleep}))
+    assert.ok(late)
     const server = await late
     try {
-      assert.ok(ready.attempts > 1, `expected retries, got ${ready.attempts} attempt(s)`)
+      assert.deepEqual({attempts: ready.attempts, elapsedMs: ready.elapsedMs, sleeps: clock.sleeps}, {attempts: 2, elapsedMs: 100, sleeps: [100]})
       assert.deepEqual(server.commands, ['true'])
       await waitForSsh(target(port))
       const text = await readFile(path.join(dir, 'known_hosts'), 'utf8')
@@ -138,19 +80,17 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     }
   })
 
-  void it('fails with SSH_TIMEOUT naming host, attempts and ECONNREFUSED when nothing ever listens, within the deadline', async () => {
+  void it('fails with SSH_TIMEOUT naming host, attempts and ECONNREFUSED when nothing ever listens, at the deadline', async () => {
     const port = await freePort()
-    const started = Date.now()
-    const error: unknown = await waitForSsh(target(port, {deadlineMs: 1500, hints: {domainName: 'c-compute-01', networkName: 'c-network'}})).catch((e: unknown) => e)
-    const elapsed = Date.now() - started
+    const clock = virtualClock()
+    const error: unknown = await waitForSsh(target(port, {deadlineMs: 1500, now: clock.now, sleep: clock.sleep, hints: {domainName: 'c-compute-01', networkName: 'c-network'}})).catch((e: unknown) => e)
     assert.ok(hasCode(error, 'SSH_TIMEOUT'), String(error))
     assert.ok(isAiHowError(error))
-    const details = error.details as {attempts: number; lastError: string}
-    assert.ok(details.attempts >= 3, `attempts ${details.attempts}`)
-    assert.equal(details.lastError, 'ECONNREFUSED')
-    assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} \\(c-compute-01\\).*${details.attempts} attempts.*ECONNREFUSED`))
+    // Attempts at 0, 100, 300, 600, 900 and 1200 ms; the pause after the last one ends at the deadline.
+    assert.deepEqual(clock.sleeps, [100, 200, 300, 300, 300, 300])
+    assert.deepEqual(error.details, {host: '127.0.0.1', port, user: USER, attempts: 6, elapsedMs: 1500, lastError: 'ECONNREFUSED', lastMessage: (error.details as {lastMessage: string}).lastMessage})
+    assert.match(error.message, new RegExp(`^debian@127\\.0\\.0\\.1:${port} \\(c-compute-01\\) did not answer SSH within 1\\.5 s after 6 attempts; last error ECONNREFUSED`))
     assert.ok(error.actions.some((a) => a.includes('/var/log/libvirt/qemu/c-compute-01.log')))
-    assert.ok(elapsed >= 1500 && elapsed < 3000, `elapsed ${elapsed} ms`)
   })
 
   void it('reports ETIMEDOUT when the port accepts but never speaks SSH', async () => {
@@ -159,9 +99,10 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const {port} = silent.address() as AddressInfo
     try {
-      const error: unknown = await waitForSsh(target(port, {deadlineMs: 1500, attemptTimeoutMs: 500})).catch((e: unknown) => e)
+      const clock = virtualClock()
+      const error: unknown = await waitForSsh(target(port, {deadlineMs: 600, attemptTimeoutMs: 500, now: clock.now, sleep: clock.sleep})).catch((e: unknown) => e)
       assert.ok(isAiHowError(error) && error.code === 'SSH_TIMEOUT', String(error))
-      assert.equal((error.details as {lastError: string}).lastError, 'ETIMEDOUT')
+      assert.deepEqual(error.details, {host: '127.0.0.1', port, user: USER, attempts: 3, elapsedMs: 600, lastError: 'ETIMEDOUT', lastMessage: (error.details as {lastMessage: string}).lastMessage})
       assert.ok(error.actions[0]?.includes('net-dhcp-leases'))
     } finally {
       for (const socket of sockets) socket.destroy()
@@ -172,22 +113,32 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
   void it('reports the error of the attempt before when the deadline cut the last attempt short, and a real timeout as such', async () => {
     const sockets = new Set<net.Socket>()
     let connections = 0
+    let onSecond = (): void => undefined
     // The first connection is reset at once; every later one is held open in silence.
     const flaky = net.createServer((socket) => {
       connections += 1
+      if (connections === 2) onSecond()
       if (connections === 1) socket.destroy()
       else sockets.add(socket)
     })
     await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve))
     const {port} = flaky.address() as AddressInfo
     try {
-      const cut: unknown = await waitForSsh(target(port, {deadlineMs: 600, initialDelayMs: 100, attemptTimeoutMs: 5000})).catch((e: unknown) => e)
+      const clock = virtualClock()
+      // The second attempt gets the 500 ms left of the deadline, and uses them all.
+      onSecond = () => { clock.advance(500) }
+      const cut: unknown = await waitForSsh(target(port, {deadlineMs: 600, initialDelayMs: 100, attemptTimeoutMs: 5000, now: clock.now, sleep: clock.sleep})).catch((e: unknown) => e)
       assert.ok(isAiHowError(cut) && cut.code === 'SSH_TIMEOUT', String(cut))
       assert.equal((cut.details as {attempts: number}).attempts, 2)
       assert.equal((cut.details as {lastError: string}).lastError, 'HANDSHAKE_FAILED', 'the reset of the first attempt, not the timeout of the cut-short second')
       connections = 0
-      const slow: unknown = await waitForSsh(target(port, {deadlineMs: 1000, initialDelayMs: 100, attemptTimeoutMs: 200})).catch((e: unknown) => e)
+      onSecond = () => undefined
+      const slowClock = virtualClock()
+      const slow: unknown = await waitForSsh(target(port, {deadlineMs: 1000, initialDelayMs: 100, attemptTimeoutMs: 200, now: slowClock.now, sleep: slowClock.sleep})).catch((e: unknown) => e)
       assert.ok(isAiHowError(slow) && slow.code === 'SSH_TIMEOUT', String(slow))
+      // Attempts at 0 (reset), 100, 300, 600 (timed out after their full 200 ms) and 900 (cut short by the deadline).
+      assert.deepEqual(slowClock.sleeps, [100, 200, 300, 300, 100])
+      assert.equal((slow.details as {attempts: number}).attempts, 5)
       assert.equal((slow.details as {lastError: string}).lastError, 'ETIMEDOUT')
     } finally {
       for (const socket of sockets) socket.destroy()
@@ -200,9 +151,12 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     const stranger = await ensureClusterKeyPair(dir, 'stranger')
     const server = await startServer(port, stranger)
     try {
-      const error: unknown = await waitForSsh(target(port, {deadlineMs: 1000, knownHostsFile: path.join(dir, 'kh-auth')})).catch((e: unknown) => e)
+      const clock = virtualClock()
+      const error: unknown = await waitForSsh(target(port, {deadlineMs: 1000, knownHostsFile: path.join(dir, 'kh-auth'), now: clock.now, sleep: clock.sleep})).catch((e: unknown) => e)
       assert.ok(isAiHowError(error) && error.code === 'SSH_TIMEOUT', String(error))
       assert.equal((error.details as {lastError: string}).lastError, 'AUTH_FAILED')
+      assert.equal((error.details as {attempts: number}).attempts, 5)
+      assert.equal(server.commands.length, 0)
     } finally {
       await server.close()
     }
@@ -217,10 +171,10 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     const before = await readFile(knownHosts, 'utf8')
     const second = await startServer(port, key)
     try {
-      const started = Date.now()
-      const error: unknown = await waitForSsh(target(port, {knownHostsFile: knownHosts})).catch((e: unknown) => e)
+      const clock = virtualClock()
+      const error: unknown = await waitForSsh(target(port, {knownHostsFile: knownHosts, now: clock.now, sleep: clock.sleep})).catch((e: unknown) => e)
       assert.ok(isAiHowError(error) && error.code === 'SSH_HOST_KEY_MISMATCH', String(error))
-      assert.ok(Date.now() - started < 2000, 'a mismatch must not be retried until the deadline')
+      assert.deepEqual(clock.sleeps, [], 'a mismatch is not retried')
       assert.ok(error.actions.some((a) => a.includes(`ssh-keygen -R '[127.0.0.1]:${port}' -f ${knownHosts}`)))
       assert.equal(await readFile(knownHosts, 'utf8'), before)
       assert.equal(second.commands.length, 0)
@@ -229,27 +183,20 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     }
   })
 
-  void it('with waitForCloudInit, waits for `cloud-init status --wait` and stops at once when cloud-init failed', async () => {
+  void it('stops when the signal aborts during a pause', async () => {
     const port = await freePort()
-    let cloudInitExit = 0
-    const server = await startServer(port, key, () => cloudInitExit)
-    try {
-      await waitForSsh(target(port, {waitForCloudInit: true}))
-      assert.deepEqual(server.commands, ['cloud-init status --wait'])
-      cloudInitExit = 1
-      const started = Date.now()
-      await assert.rejects(waitForSsh(target(port, {waitForCloudInit: true})), (e) => hasCode(e, 'CLOUD_INIT_FAILED'))
-      assert.ok(Date.now() - started < 2000)
-    } finally {
-      await server.close()
-    }
+    const abort = new AbortController()
+    const clock = virtualClock((call) => { if (call === 2) abort.abort() })
+    await assert.rejects(waitForSsh(target(port, {signal: abort.signal, now: clock.now, sleep: clock.sleep})), (e: Error) => e.name === 'AbortError')
+    assert.deepEqual(clock.sleeps, [100, 200])
   })
 
-  void it('stops when the signal aborts', async () => {
+  void it('the real pause ends as soon as the signal aborts', {timeout: 10_000}, async () => {
     const port = await freePort()
-    const started = Date.now()
-    await assert.rejects(waitForSsh(target(port, {signal: AbortSignal.timeout(400)})), (e: Error) => e.name === 'TimeoutError' || e.name === 'AbortError')
-    assert.ok(Date.now() - started < 1500)
+    const abort = new AbortController()
+    // A pause of 60 s after the first refused attempt, aborted as soon as that failure is logged.
+    const log = (line: string): void => { if (line.includes('attempt 1 failed')) abort.abort() }
+    await assert.rejects(waitForSsh(target(port, {signal: abort.signal, initialDelayMs: 60_000, maxDelayMs: 60_000, log})), (e: Error) => e.name === 'AbortError')
   })
 
   void it('waitForAll waits for every node with a bound and names every node that failed', async () => {
@@ -259,9 +206,21 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
       const nodes = ports.map((p, i) => target(p, {hostAlias: `node-${i}`, knownHostsFile: path.join(dir, 'kh-all'), deadlineMs: 1000}))
       const ready = await waitForAll(nodes.slice(0, 2), {concurrency: 1})
       assert.deepEqual(ready.map((r) => r.attempts), [1, 1])
-      const started = Date.now()
-      const error: unknown = await waitForAll(nodes, {concurrency: 4}).catch((e: unknown) => e)
-      assert.ok(Date.now() - started < 1900, 'the nodes are waited for in parallel')
+      // The first pause of each failing node waits until both are pausing: in parallel, or never.
+      let pausing = 0
+      let bothPausing = (): void => undefined
+      const together = new Promise<void>((resolve) => { bothPausing = resolve })
+      const withClock = (node: WaitForSshOptions): WaitForSshOptions => {
+        const clock = virtualClock(async (call) => {
+          if (call !== 1) return
+          pausing += 1
+          if (pausing === 2) bothPausing()
+          await together
+        })
+        return {...node, now: clock.now, sleep: clock.sleep}
+      }
+      const error: unknown = await waitForAll(nodes.map(withClock), {concurrency: 4}).catch((e: unknown) => e)
+      assert.equal(pausing, 2, 'the nodes are waited for in parallel')
       assert.ok(isAiHowError(error) && error.code === 'SSH_TIMEOUT', String(error))
       assert.match(error.message, /^2 of 4 nodes are not ready over SSH:\n {2}node-2: .*ECONNREFUSED.*\n {2}node-3: .*ECONNREFUSED/)
       assert.deepEqual((error.details as {failures: {alias: string}[]}).failures.map((f) => f.alias), ['node-2', 'node-3'])

@@ -1,13 +1,14 @@
 /**
  * Waits until a VM answers SSH with the cluster key: one probe is a fresh connection that runs
- * `true` (or `cloud-init status --wait`) and must exit 0; probes repeat with exponential backoff
- * (250 ms doubling to a 5 s cap) until the node's deadline, and stop at once on an abort or a host
- * key mismatch.
+ * `true` (or `cloud-init status --wait`, then the guest checks of guest-check.ts) and must succeed;
+ * probes repeat with exponential backoff (250 ms doubling to a 5 s cap) until the node's deadline,
+ * and stop at once on an abort, a host key mismatch or a guest that lacks what ai-how needs. The
+ * clock and the pause between probes can be injected (tests drive them without waiting).
  */
-import {setTimeout as sleep} from 'node:timers/promises'
+import {setTimeout as realSleep} from 'node:timers/promises'
 import type {Client} from 'ssh2'
-import {AiHowError} from '@ai-how/core'
 import {runCommand} from './exec.js'
+import {checkGuest} from './guest-check.js'
 import {SshAttemptError, withSession} from './session.js'
 import type {SshTarget} from './session.js'
 import {sshTimeoutError} from './timeout-error.js'
@@ -17,8 +18,16 @@ export interface WaitForSshOptions extends SshTarget {
   /** Time budget for this node in ms, counted from the call (default 300 s). */
   deadlineMs?: number
   signal?: AbortSignal
-  /** Also wait until cloud-init has finished (`cloud-init status --wait`), not only for sshd. */
+  /**
+   * Also wait until cloud-init has finished (`cloud-init status --wait`), not only for sshd, then
+   * check passwordless sudo (and `expectedHostname`). A cloud-init failure is a warning in the result
+   * unless `strictCloudInit`.
+   */
   waitForCloudInit?: boolean
+  /** With waitForCloudInit: any cloud-init failure is CLOUD_INIT_FAILED (default false: a warning). */
+  strictCloudInit?: boolean
+  /** With waitForCloudInit: the hostname the node must report. */
+  expectedHostname?: string
   log?: (message: string) => void
   hints?: SshFailureHints
   /** First retry delay (default 250 ms); it doubles up to `maxDelayMs` (default 5 s). */
@@ -26,19 +35,26 @@ export interface WaitForSshOptions extends SshTarget {
   maxDelayMs?: number
   /** Bound on one probe, never past the deadline (default 20 s; the whole budget with waitForCloudInit). */
   attemptTimeoutMs?: number
+  /** The clock, in ms (default Date.now). */
+  now?: () => number
+  /** The pause between probes; rejects when `signal` aborts (default: node's timers/promises setTimeout). */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>
 }
 
 export interface SshReady {
   host: string
   attempts: number
   elapsedMs: number
+  /** What the guest checks found wrong but not fatal (a failed cloud-init module), one line each. */
+  warnings?: string[]
 }
 
 const CLOUD_INIT_WAIT = 'cloud-init status --wait'
 
 export async function waitForSsh(options: WaitForSshOptions): Promise<SshReady> {
   const {signal, log} = options
-  const started = Date.now()
+  const now = options.now ?? Date.now
+  const started = now()
   const deadline = started + (options.deadlineMs ?? 300_000)
   const perAttempt = options.attemptTimeoutMs ?? (options.waitForCloudInit === true ? Number.POSITIVE_INFINITY : 20_000)
   const maxDelay = options.maxDelayMs ?? 5000
@@ -47,23 +63,24 @@ export async function waitForSsh(options: WaitForSshOptions): Promise<SshReady> 
   let last = new SshAttemptError('ETIMEDOUT', 'no attempt fitted in the deadline')
   for (;;) {
     signal?.throwIfAborted()
-    const remaining = deadline - Date.now()
+    const remaining = deadline - now()
     if (remaining <= 0) break
     attempts += 1
-    const failure = await attempt(options, Math.min(perAttempt, remaining), signal)
-    if (failure === undefined) {
+    const outcome = await attempt(options, Math.min(perAttempt, remaining), signal)
+    if (!(outcome instanceof SshAttemptError)) {
       log?.(`ssh ${options.host}: ready after ${attempts} attempt(s)`)
-      return {host: options.host, attempts, elapsedMs: Date.now() - started}
+      return {host: options.host, attempts, elapsedMs: now() - started, warnings: outcome}
     }
+    const failure = outcome
     if (!cutShort(failure, remaining, perAttempt) || attempts === 1) last = failure
-    const wait = Math.min(delay, deadline - Date.now())
+    const wait = Math.min(delay, deadline - now())
     log?.(`ssh ${options.host}: attempt ${attempts} failed (${failure.reason}: ${failure.message})${wait > 0 ? `; retry in ${wait} ms` : ''}`)
     if (wait <= 0) break
-    await pause(wait, signal)
+    await pause(options.sleep ?? defaultSleep, wait, signal)
     delay = Math.min(delay * 2, maxDelay)
   }
   throw sshTimeoutError({
-    host: options.host, port: options.port ?? 22, user: options.user, attempts, elapsedMs: Date.now() - started,
+    host: options.host, port: options.port ?? 22, user: options.user, attempts, elapsedMs: now() - started,
     lastReason: last.reason, lastMessage: last.message, knownHostsFile: options.knownHostsFile,
     ...(options.hints === undefined ? {} : {hints: options.hints}),
   })
@@ -77,36 +94,36 @@ function cutShort(failure: SshAttemptError, budgetMs: number, perAttemptMs: numb
   return failure.reason === 'ETIMEDOUT' && budgetMs < perAttemptMs && budgetMs < 2000
 }
 
-/** One probe: undefined when the node is ready, the transient failure otherwise. */
-async function attempt(options: WaitForSshOptions, timeoutMs: number, signal: AbortSignal | undefined): Promise<SshAttemptError | undefined> {
+/** One probe: the node's warnings when it is ready, the transient failure otherwise. */
+async function attempt(options: WaitForSshOptions, timeoutMs: number, signal: AbortSignal | undefined): Promise<SshAttemptError | string[]> {
   try {
-    await withSession(options, timeoutMs, signal, (client) => probe(client, options))
-    return undefined
+    return await withSession(options, timeoutMs, signal, (client) => probe(client, options))
   } catch (error) {
     if (error instanceof SshAttemptError) return error
     throw error
   }
 }
 
-async function probe(client: Client, options: WaitForSshOptions): Promise<void> {
+async function probe(client: Client, options: WaitForSshOptions): Promise<string[]> {
   const command = options.waitForCloudInit === true ? CLOUD_INIT_WAIT : 'true'
   const result = await runCommand(client, command)
-  if (result.exitCode === 0) return
   if (options.waitForCloudInit === true && result.exitCode !== null) {
-    // cloud-init answered: it finished with errors (1) or recoverable errors (2). Waiting longer changes nothing.
-    if (result.exitCode === 2) return
-    throw new AiHowError(`cloud-init failed on ${options.host}: ${(result.stdout + result.stderr).trim()}`, {
-      code: 'CLOUD_INIT_FAILED',
-      actions: [`Read /var/log/cloud-init.log and /var/log/cloud-init-output.log on the VM (ssh ${options.user}@${options.host}), or its console log.`],
-      details: {host: options.host, exitCode: result.exitCode},
+    // cloud-init answered: done (0), done with recoverable errors (2) or failed. Waiting longer changes nothing.
+    return checkGuest(client, {
+      host: options.host, alias: options.hostAlias, user: options.user, cloudInitExit: result.exitCode,
+      strict: options.strictCloudInit === true, hostname: options.expectedHostname,
     })
   }
+  if (result.exitCode === 0) return []
   throw new SshAttemptError(`EXIT_${result.exitCode ?? result.signal ?? 'UNKNOWN'}`, `'${command}' exited with ${result.exitCode ?? result.signal ?? 'no status'}`)
 }
 
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+const defaultSleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  realSleep(ms, undefined, signal === undefined ? {} : {signal})
+
+async function pause(sleep: NonNullable<WaitForSshOptions['sleep']>, ms: number, signal: AbortSignal | undefined): Promise<void> {
   try {
-    await sleep(ms, undefined, signal === undefined ? {} : {signal})
+    await sleep(ms, signal)
   } catch (error) {
     signal?.throwIfAborted()
     throw error

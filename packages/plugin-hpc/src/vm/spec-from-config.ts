@@ -94,6 +94,7 @@ export function vmSpecFromConfig({ctx, common, nodeConfigs, stateKey}: SpecInput
     },
     concurrency: DEFAULT_CONCURRENCY,
     sshTimeoutMs: Math.max(1, sshTimeout) * 1000,
+    strictCloudInit: booleanOption(ctx.options, 'strict-cloud-init'),
   }
   if (perf !== undefined && (perf.enable_hugepages === true || perf.memory_backing === 'hugepages')) spec.hugepageSize = perf.hugepage_size ?? '2M'
   if (perf?.memory_backing === 'memfd') spec.memfd = true

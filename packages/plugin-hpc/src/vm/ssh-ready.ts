@@ -2,6 +2,8 @@
  * Waits until the started nodes answer SSH with the cluster key at their address: the configured
  * IP, or for a DHCP node the live one (polled from leases, agent, ARP in a bounded number of virsh
  * processes). Every node has its own deadline; the known_hosts of the cluster records their keys.
+ * Then each node must have what ai-how needs (cloud-init finished, passwordless sudo, its hostname);
+ * a failed cloud-init module is a warning naming the node, unless strictCloudInit.
  */
 import {setTimeout as sleep} from 'node:timers/promises'
 import {AiHowError} from '@ai-how/core'
@@ -24,6 +26,10 @@ export interface SshReadyParams {
   waiter: SshWaiter
   signal: AbortSignal
   progress: (line: string) => void
+  /** Any cloud-init failure fails its node (default false: a warning through `warn`). */
+  strictCloudInit?: boolean
+  /** Where the warnings of ready nodes go (a failed cloud-init module), once every node is ready. */
+  warn?: (message: string) => void
 }
 
 /** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
@@ -64,6 +70,8 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     knownHostsFile: p.knownHostsFile,
     deadlineMs: Math.max(1000, p.deadlineMs - (Date.now() - start)),
     waitForCloudInit: true,
+    strictCloudInit: p.strictCloudInit === true,
+    expectedHostname: node.vmName,
     hints: {consoleLogPath: consoleLogPath(node.vmName, p.consoleLogDir), networkName: networkName(p.cluster), domainName: node.vmName},
     log: p.progress,
   }))
@@ -73,5 +81,6 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     p.progress(`${ready}/${targets.length} ready; ${line}`)
   }})), {concurrency: Math.max(1, targets.length), signal: p.signal})
   // Every node succeeded (a failure throws), so the results are in the order of the targets.
+  for (const warning of results.flatMap((r) => r.warnings ?? [])) p.warn?.(warning)
   return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host}))
 }

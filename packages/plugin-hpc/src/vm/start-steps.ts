@@ -202,6 +202,8 @@ export class StartSteps {
           waiter: this.deps.waitForSsh ?? waitForAll,
           signal: ctx.signal,
           progress: (line) => { ctx.setOutput(line) },
+          strictCloudInit: this.spec.strictCloudInit === true,
+          warn: (message) => { ctx.log.warn(message) },
         })
         ctx.setTitle(`SSH ready on ${running.length} VM(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
         return undefined

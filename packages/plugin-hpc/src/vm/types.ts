@@ -51,6 +51,8 @@ export interface VmClusterSpec {
   concurrency: number
   /** How long each started node gets to answer SSH. */
   sshTimeoutMs: number
+  /** Any cloud-init failure fails the start (`--strict-cloud-init`); default: a warning when the guest has what ai-how needs. */
+  strictCloudInit?: boolean
 }
 
 /** Writes a NoCloud seed ISO for `view` to `file`. */

@@ -1,5 +1,5 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag} from '@ai-how/plugin-hpc'
+import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag, strictCloudInitFlag} from '@ai-how/plugin-hpc'
 import type {StartResult} from '@ai-how/plugin-hpc'
 import {healthTimeoutFlag} from '../../cloud/flags.js'
 import {cloudStartSummary} from '../../cloud/render.js'
@@ -7,7 +7,7 @@ import {cloudStartSummary} from '../../cloud/render.js'
 export default class CloudStart extends ClusterCommand {
   static override summary = 'Create or boot the Kubernetes cluster of CONFIG, deploy it with Kubespray, and wait until it is healthy.'
 
-  static override description = `Validates CONFIG and checks the deploy source (kubernetes_config.kubespray_path holding Kubespray's cluster.yml, or kubernetes_config.playbook) before anything is touched. Then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain (control plane and worker templates; hostdevs only on GPU workers); boots the nodes (auto_start: false nodes are defined, not started, and left out of the inventory) and waits until each answers SSH with the cluster key. Then writes the Kubespray inventory and group_vars to <output>/<cluster>/, runs the deploy playbook (log in <output>/logs/<cluster>/), fetches /etc/kubernetes/admin.conf from the control plane to <output>/<cluster>/kubeconfig (server rewritten to the control-plane IP), uncordons the nodes that cloud stop cordoned, and checks health: API ready, every started node Ready, kube-system pods running.
+  static override description = `Validates CONFIG and checks the deploy source (kubernetes_config.kubespray_path holding Kubespray's cluster.yml, or kubernetes_config.playbook) before anything is touched. Then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain (control plane and worker templates; hostdevs only on GPU workers); boots the nodes (auto_start: false nodes are defined, not started, and left out of the inventory) and waits until each answers SSH with the cluster key. Once cloud-init has finished, each VM must give the cluster user passwordless sudo and report its own hostname; a cloud-init module that failed otherwise is a warning naming the module (--strict-cloud-init: any cloud-init failure fails the start). Then writes the Kubespray inventory and group_vars to <output>/<cluster>/, runs the deploy playbook (log in <output>/logs/<cluster>/), fetches /etc/kubernetes/admin.conf from the control plane to <output>/<cluster>/kubeconfig (server rewritten to the control-plane IP), uncordons the nodes that cloud stop cordoned, and checks health: API ready, every started node Ready, kube-system pods running.
 
 Existing VMs are kept: on a running cluster start checks and reports; on a stopped one it boots the same VMs again. On failure or Ctrl+C, what this run created is removed (newest first) unless --keep-on-failure; objects that existed before are never touched, and the state file says what exists.`
 
@@ -24,6 +24,7 @@ Existing VMs are kept: on a running cluster start checks and reports; on a stopp
     'keep-on-failure': keepOnFailureFlag,
     'skip-deploy': skipDeployFlag,
     'ssh-timeout': sshTimeoutFlag,
+    'strict-cloud-init': strictCloudInitFlag,
     'health-timeout': healthTimeoutFlag,
   }
 
