@@ -4,63 +4,7 @@ import type {Logger} from '../contracts/extensions.js'
 import {hasCode} from '../errors.js'
 import {TaskRunner} from './task-runner.js'
 import type {RunOptions, Step, Undo} from './types.js'
-
-function deferred(): {promise: Promise<void>; resolve: () => void} {
-  let resolve = (): void => undefined
-  const promise = new Promise<void>((r) => {
-    resolve = r
-  })
-  return {promise, resolve}
-}
-
-/** Resolves once every promise reaction already queued has run (the runner taking in a step's result). */
-const drained = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-
-/**
- * Where a step stops until the test opens it: no timers, so the order in which concurrent steps
- * finish is the order the test opens their gates in.
- */
-class Gate {
-  private readonly arrived = deferred()
-  private readonly opened = deferred()
-  private readonly left = deferred()
-  reachedIt = false
-
-  /** Resolves when a step stands at the gate. */
-  reached(): Promise<void> {
-    return this.arrived.promise
-  }
-
-  async pass(): Promise<void> {
-    this.reachedIt = true
-    this.arrived.resolve()
-    await this.opened.promise
-    this.left.resolve()
-  }
-
-  /** Waits until a step stands at the gate, opens it, and waits until the runner has its result. */
-  async let(): Promise<void> {
-    await this.arrived.promise
-    this.opened.resolve()
-    await this.left.promise
-    await drained()
-  }
-}
-
-/** One gate per name, made on first use. */
-class Gates {
-  private readonly gates = new Map<string, Gate>()
-  of(name: string): Gate {
-    const gate = this.gates.get(name) ?? new Gate()
-    this.gates.set(name, gate)
-    return gate
-  }
-
-  /** Lets the steps at these gates finish one after another, in this order. */
-  async letInOrder(names: string[]): Promise<void> {
-    for (const name of names) await this.of(name).let()
-  }
-}
+import {Gate, Gates, drained} from './testing/gates.js'
 
 /** A fake hypervisor: a set of objects; steps create them (or reuse them) and undos remove them. */
 class World {
