@@ -56,6 +56,7 @@ void describe('libvirt templates: every rendered document passes virt-xml-valida
     const domain = cases.find((c) => c.file === 'controller.xml')?.xml ?? ''
     writeFileSync(broken, domain.replace("<vcpu placement='static'>4</vcpu>", "<vcpu placement='static'>four</vcpu>"))
     const res = spawnSync('virt-xml-validate', [broken, 'domain'], {encoding: 'utf8'})
-    assert.notEqual(res.status, 0)
+    assert.equal(res.status, 3, 'virt-xml-validate exits 3 for a document that does not validate')
+    assert.match(res.stderr, /broken\.xml fails to validate/)
   })
 })
