@@ -1,18 +1,18 @@
 /**
  * Golden files of the libvirt templates, and schema validation of every rendered document with
  * libvirt's own RelaxNG schemas (virt-xml-validate, Debian package libxml2-utils + libvirt-clients).
- * UPDATE_GOLDEN=1 rewrites the golden files from the current templates.
+ * AI_HOW_UPDATE_GOLDEN=1 rewrites the golden files from the current templates (golden.ts).
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, it} from 'node:test'
+import {assertGolden} from './golden.js'
 import {renderGoldenCases} from './render-golden.js'
 
 const GOLDEN_DIR = import.meta.dirname
-const update = process.env.UPDATE_GOLDEN === '1'
 const cases = renderGoldenCases()
 
 function hasTool(name: string): boolean {
@@ -25,9 +25,7 @@ const SCHEMA = {domain: 'domain', network: 'network', pool: 'storagepool', vol: 
 void describe('libvirt templates: golden files', () => {
   for (const c of cases) {
     void it(`${c.file} matches test/golden/${c.file}`, () => {
-      const file = path.join(GOLDEN_DIR, c.file)
-      if (update) writeFileSync(file, c.xml)
-      assert.equal(c.xml, readFileSync(file, 'utf8'), `rendered ${c.file} differs from the golden file (UPDATE_GOLDEN=1 rewrites it after review)`)
+      assertGolden(path.join(GOLDEN_DIR, c.file), c.xml)
     })
   }
 
@@ -56,6 +54,7 @@ void describe('libvirt templates: every rendered document passes virt-xml-valida
     const domain = cases.find((c) => c.file === 'controller.xml')?.xml ?? ''
     writeFileSync(broken, domain.replace("<vcpu placement='static'>4</vcpu>", "<vcpu placement='static'>four</vcpu>"))
     const res = spawnSync('virt-xml-validate', [broken, 'domain'], {encoding: 'utf8'})
-    assert.notEqual(res.status, 0)
+    assert.equal(res.status, 3, 'virt-xml-validate exits 3 for a document that does not validate')
+    assert.match(res.stderr, /broken\.xml fails to validate/)
   })
 })

@@ -52,7 +52,7 @@ void describe('TaskRunner in a real process', () => {
     })
     assert.ok(sent, `never reached the waiting step:\n${run.stderr}`)
     assert.equal(run.signal, null, 'exited by itself, not killed by the signal')
-    assert.notEqual(run.code, 0)
+    assert.equal(run.code, 1, 'INTERRUPTED is an operation failure (exit code 1)')
     assert.match(run.stderr, /Interrupted \(Ctrl\+C\)/)
     const undoPool = run.stderr.indexOf('undo-ran: pool')
     const undoNet = run.stderr.indexOf('undo-ran: net')

@@ -4,6 +4,7 @@ import type {Logger} from '../contracts/extensions.js'
 import {hasCode} from '../errors.js'
 import {TaskRunner} from './task-runner.js'
 import type {RunOptions, Step, Undo} from './types.js'
+import {Gate, Gates, drained} from './testing/gates.js'
 
 /** A fake hypervisor: a set of objects; steps create them (or reuse them) and undos remove them. */
 class World {
@@ -24,12 +25,12 @@ class World {
     }
   }
 
-  /** A step that creates `name` after `delayMs`, or reuses it (no undo) when it already exists. */
-  ensure(name: string, delayMs = 1): Step {
+  /** A step that creates `name` (once `gate` is opened, when given), or reuses it (no undo) when it already exists. */
+  ensure(name: string, gate?: Gate): Step {
     return {
       title: `ensure ${name}`,
       run: async () => {
-        await sleep(delayMs)
+        await gate?.pass()
         if (this.objects.has(name)) return undefined
         this.objects.add(name)
         return this.undo(name)
@@ -38,13 +39,11 @@ class World {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-function failing(message = 'boom', delayMs = 1): Step {
+function failing(message = 'boom', gate?: Gate): Step {
   return {
     title: `fail: ${message}`,
     run: async () => {
-      await sleep(delayMs)
+      await gate?.pass()
       throw new Error(message)
     },
   }
@@ -68,6 +67,7 @@ void describe('TaskRunner', () => {
 
   void it('undoes nested and concurrent steps in reverse order of registration', async () => {
     const w = new World()
+    const gates = new Gates()
     const original = new Error('deploy failed')
     const steps: Step[] = [
       w.ensure('net'),
@@ -75,30 +75,54 @@ void describe('TaskRunner', () => {
         title: 'nodes',
         concurrency: 3,
         steps: [
-          w.ensure('vm-a', 40), // finishes last of the three: registered last
-          w.ensure('vm-b', 5),
-          {title: 'vm-c with disk', steps: [w.ensure('disk-c', 10), w.ensure('vm-c', 10)]},
+          w.ensure('vm-a', gates.of('vm-a')),
+          w.ensure('vm-b', gates.of('vm-b')),
+          {title: 'vm-c with disk', steps: [w.ensure('disk-c', gates.of('disk-c')), w.ensure('vm-c', gates.of('vm-c'))]},
         ],
       },
       w.ensure('dns'),
       {title: 'deploy', run: () => Promise.reject(original)},
     ]
-    const result = await new TaskRunner(quiet()).run('start', steps)
+    const [result] = await Promise.all([
+      new TaskRunner(quiet()).run('start', steps),
+      // vm-a is started first and finishes last: it registers its undo after vm-b, disk-c and vm-c.
+      gates.letInOrder(['vm-b', 'disk-c', 'vm-c', 'vm-a']),
+    ])
     assert.equal(result.ok, false)
     assert.equal(result.error, original, 'the original error, not a wrapper')
-    // registration: net, vm-b (5ms), disk-c (10ms), vm-c (20ms), vm-a (40ms), dns
     assert.deepEqual(result.undone, ['dns', 'vm-a', 'vm-c', 'disk-c', 'vm-b', 'net'])
     assert.deepEqual(w.undoCalls, result.undone)
     assert.deepEqual([...w.objects], [])
   })
 
+  void it('the same steps finishing in another order are undone in that other order', async () => {
+    const w = new World()
+    const gates = new Gates()
+    const nodes: Step = {title: 'nodes', concurrency: 3, steps: ['vm-a', 'vm-b', 'vm-c'].map((n) => w.ensure(n, gates.of(n)))}
+    const [result] = await Promise.all([
+      new TaskRunner(quiet()).run('start', [nodes, failing()]),
+      gates.letInOrder(['vm-c', 'vm-a', 'vm-b']),
+    ])
+    assert.deepEqual(result.undone, ['vm-b', 'vm-a', 'vm-c'])
+  })
+
   void it('waits for concurrent siblings still running when one fails, and undoes what they created', async () => {
     const w = new World()
-    const slowIgnoringAbort = w.ensure('vm-slow', 60)
-    const result = await new TaskRunner(quiet()).run('start', [
-      w.ensure('net'),
-      {title: 'nodes', concurrency: 4, steps: [slowIgnoringAbort, failing('vm-fast failed', 5), w.ensure('vm-ok', 1)]},
-    ])
+    const gates = new Gates()
+    let settled = false
+    const run = new TaskRunner(quiet())
+      .run('start', [
+        w.ensure('net'),
+        {title: 'nodes', concurrency: 4, steps: [w.ensure('vm-slow', gates.of('vm-slow')), failing('vm-fast failed', gates.of('vm-fast')), w.ensure('vm-ok', gates.of('vm-ok'))]},
+      ])
+      .finally(() => {
+        settled = true
+      })
+    await gates.letInOrder(['vm-ok', 'vm-fast'])
+    assert.ok(gates.of('vm-slow').reachedIt, 'vm-slow is running')
+    assert.equal(settled, false, 'the run waits for vm-slow, which ignores the abort')
+    await gates.letInOrder(['vm-slow'])
+    const result = await run
     assert.equal((result.error as Error).message, 'vm-fast failed')
     assert.deepEqual(result.undone, ['vm-slow', 'vm-ok', 'net'])
     assert.deepEqual([...w.objects], [])
@@ -140,27 +164,34 @@ void describe('TaskRunner', () => {
   void it('rolls back when the caller aborts its signal, once the running step has settled', async () => {
     const w = new World()
     const controller = new AbortController()
+    const gate = new Gate()
     let sawAbort = false
+    let settled = false
     const waiting: Step = {
       title: 'wait for ssh',
-      run: ({signal}) => {
-        setTimeout(() => {
-          controller.abort()
-        }, 5)
-        // Ignores the signal on purpose for 100 ms: the runner must not wait for it to fail the step.
-        return sleep(100).then(() => {
-          sawAbort = signal.aborted
-          return undefined
-        })
+      // Ignores the signal on purpose: the runner must not undo before the step has settled.
+      run: async ({signal}) => {
+        await gate.pass()
+        sawAbort = signal.aborted
+        return undefined
       },
     }
-    const started = Date.now()
-    const result = await new TaskRunner(quiet({signal: controller.signal})).run('start', [w.ensure('net'), w.ensure('pool'), waiting])
+    const run = new TaskRunner(quiet({signal: controller.signal}))
+      .run('start', [w.ensure('net'), w.ensure('pool'), waiting])
+      .finally(() => {
+        settled = true
+      })
+    await gate.reached()
+    controller.abort()
+    await drained()
+    assert.equal(settled, false, 'the rollback waits for the step still running')
+    assert.deepEqual(w.undoCalls, [], 'nothing undone while the step runs')
+    await gate.let()
+    const result = await run
     assert.equal(result.ok, false)
     assert.ok(hasCode(result.error, 'INTERRUPTED'), String(result.error))
     assert.deepEqual(result.undone, ['pool', 'net'])
     assert.ok(sawAbort, 'the step saw its signal aborted')
-    assert.ok(Date.now() - started >= 90, 'the rollback waited for the step still running')
   })
 
   void it('reports the abort reason when the caller aborts with an Error', async () => {

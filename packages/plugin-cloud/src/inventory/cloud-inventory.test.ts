@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {toIni, toYaml} from '@ai-how/core'
@@ -9,6 +9,7 @@ import {createCloudInventoryGenerator} from './generator.js'
 import {cloudGroupVars} from './group-vars.js'
 import {access, ansibleList, available, context, example, fakeHypervisor, goldenDir, withWorkerStarted} from './test-support.js'
 import type {Listed} from './test-support.js'
+import {assertGolden} from '../../../../test/golden/golden.js'
 
 const haveAnsible = await available('ansible-inventory', ['--version'])
 const noAnsible = haveAnsible ? false : 'ansible-inventory is not on PATH (CI has it)'
@@ -18,12 +19,7 @@ const CPU = 'cloud-cluster-cpu-worker-01'
 const GPU = 'cloud-cluster-gpu-worker-01'
 
 function golden(name: string, text: string): void {
-  const file = path.join(goldenDir, name)
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(goldenDir, {recursive: true})
-    writeFileSync(file, text)
-  }
-  assert.equal(text, readFileSync(file, 'utf8'), `${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`)
+  assertGolden(path.join(goldenDir, name), text)
 }
 
 function groupHosts(inv: ReturnType<typeof buildCloudInventory>): Record<string, string[]> {

@@ -1,18 +1,12 @@
 /**
- * Golden files: the expected output lives in a file next to the tests and is compared byte for
- * byte. AI_HOW_UPDATE_GOLDEN=1 rewrites them (review the diff before committing).
+ * Golden files of this plugin's tests (in ./golden): compared byte for byte through the repository's
+ * one golden helper (test/golden/golden.ts); AI_HOW_UPDATE_GOLDEN=1 rewrites them (review the diff).
  */
-import assert from 'node:assert/strict'
-import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {assertGolden as assertGoldenFile} from '../../../../test/golden/golden.js'
 import {GOLDEN} from './paths.js'
 
-export async function assertGolden(name: string, actual: string): Promise<void> {
-  const file = path.join(GOLDEN, name)
-  if (process.env.AI_HOW_UPDATE_GOLDEN === '1') {
-    await writeFile(file, actual)
-    return
-  }
-  const expected = await readFile(file, 'utf8')
-  assert.equal(actual, expected, `output differs from the golden file ${path.relative(process.cwd(), file)}`)
+export function assertGolden(name: string, actual: string): Promise<void> {
+  assertGoldenFile(path.join(GOLDEN, name), actual)
+  return Promise.resolve()
 }

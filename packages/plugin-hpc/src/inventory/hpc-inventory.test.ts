@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, it} from 'node:test'
@@ -9,6 +9,7 @@ import {hpcClusterKind} from '../kind/registration.js'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {buildHpcInventory} from './hpc-inventory.js'
 import type {InventoryAccess, LiveNode} from './hpc-inventory.js'
+import {assertGolden} from '../../../../test/golden/golden.js'
 
 const root = path.resolve(import.meta.dirname, '../../../..')
 const goldenDir = path.join(root, 'test/golden/inventory')
@@ -21,12 +22,7 @@ async function example() {
 }
 
 function golden(name: string, text: string): void {
-  const file = path.join(goldenDir, name)
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(goldenDir, {recursive: true})
-    writeFileSync(file, text)
-  }
-  assert.equal(text, readFileSync(file, 'utf8'), `${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`)
+  assertGolden(path.join(goldenDir, name), text)
 }
 
 const haveAnsible = await execa('ansible-inventory', ['--version']).then(

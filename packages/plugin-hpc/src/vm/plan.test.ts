@@ -51,4 +51,14 @@ void describe('planCluster', () => {
     assert.equal(network?.action, 'conflict')
     assert.match(network.reason, /not created by ai-how/)
   })
+
+  void it('shows a domain of a node\'s name that ai-how did not create as a conflict (start refuses it), and plans the other nodes', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    await f.hv.defineDomain("<domain type='kvm'><name>lab-compute-01</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>")
+    const report = await planCluster(f.spec, f.deps, true)
+    assert.deepEqual(actions(report.items).slice(-2), ['create domain lab-controller', 'conflict domain lab-compute-01'])
+    const domain = report.items.find((i) => i.name === 'lab-compute-01')
+    assert.equal(domain?.reason, 'exists, not created by ai-how: start refuses it')
+    assert.match(domain.xml ?? '', /<name>lab-compute-01<\/name>/, 'the XML shown is the live domain\'s')
+  })
 })

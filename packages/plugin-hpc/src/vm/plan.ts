@@ -55,13 +55,21 @@ export async function planCluster(spec: VmClusterSpec, deps: ClusterManagerDeps,
     items.push(volumeItem(baseVolumeFor(cluster.name, spec.baseImagePath, image), {source: image}))
   }
   const vms = new VmManager(hv, deps.renderer, deps.contributions, deps.log)
-  for (const p of planNodes(cluster, live.domains)) {
+  // A domain of a node's name that is not this cluster's is a conflict to show (start refuses it), not an error.
+  const foreign = new Map([...live.domains].filter(([, d]) => !sameOwner(d.owner, clusterOwner(cluster))))
+  const ours = new Map([...live.domains].filter(([name]) => !foreign.has(name)))
+  for (const p of planNodes(cluster, ours)) {
     const {node} = p
     const disk = vmVolumeName(node.vmName)
     const seed = seedVolumeName(node.vmName)
     const details: Record<string, unknown> = {
       role: node.role, ip: node.ip ?? 'DHCP', mac: macForVm(node.vmName), vcpu: node.cpuCores, memory_gb: node.memoryGb, disk_gb: node.diskGb,
       devices: node.devices.map((d) => `${d.pciAddress}(${d.deviceType})`), auto_start: node.autoStart,
+    }
+    const stranger = foreign.get(node.vmName)
+    if (stranger !== undefined) {
+      items.push({object: 'domain', name: node.vmName, ...ownership(stranger, spec), details, ...(showXml ? {xml: stranger.xml} : {})})
+      continue
     }
     if (p.action === 'create') {
       items.push(volumeItem(disk, {backing: baseVolumeFor(cluster.name, spec.baseImagePath, nodeImage(node, spec.baseImagePath)), capacity_gb: node.diskGb}), volumeItem(seed, {}))

@@ -130,11 +130,21 @@ void describe('ClusterManager.start', () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
     f.sshFailure.error = new Error('no SSH')
     await assert.rejects(manager(f).start({...f.run, keepOnFailure: true}), /no SSH/)
-    assert.equal(f.hv.domains.size, 2)
     const recorded = await entry(f)
     assert.equal(recorded?.status, 'failed')
     assert.deepEqual(Object.keys(recorded.nodes).sort(), ['compute-01', 'controller'])
-    assert.ok(Array.isArray(recorded.left_behind) && recorded.left_behind.length > 0)
+    assert.deepEqual(recorded.left_behind, [
+      'network lab-network', 'pool lab-pool', 'volume lab-base.qcow2',
+      'volume lab-controller.qcow2', 'volume lab-compute-01.qcow2', 'volume lab-controller-seed.iso',
+      'domain lab-controller', 'start of lab-controller',
+      'volume lab-compute-01-seed.iso', 'domain lab-compute-01', 'start of lab-compute-01',
+    ], 'every step of this run, in the order it was made')
+    assert.deepEqual(f.hv.inventory(), [
+      'domain lab-compute-01', 'domain lab-controller', 'network lab-network', 'pool lab-pool',
+      'volume lab-pool/ai-how-owner.hpc.lab', 'volume lab-pool/lab-base.qcow2',
+      'volume lab-pool/lab-compute-01-seed.iso', 'volume lab-pool/lab-compute-01.qcow2',
+      'volume lab-pool/lab-controller-seed.iso', 'volume lab-pool/lab-controller.qcow2',
+    ], 'what was left behind is still there')
   })
 
   void it('refuses to start when a host check fails, before touching anything', async () => {
