@@ -4,7 +4,7 @@
  * of init hooks): the ai-how error shape, `{"error": {...}}` on stdout under --json, a short message
  * with what to do next on stderr otherwise, and the error's exit status (2 for usage errors).
  */
-import {flush, handle, run, settings, toConfiguredId, type Config} from '@oclif/core'
+import {Command, flush, handle, run, settings, toConfiguredId, type Config} from '@oclif/core'
 import {errorToJson, isAiHowError} from './errors.js'
 import {errorText, isOclifExit, toAiHowError, usageErrorFromOclif} from './usage-errors.js'
 
@@ -39,12 +39,27 @@ export async function handleCliError(error: unknown, argv: readonly string[]): P
   process.exit(known.exitCode)
 }
 
+/**
+ * oclif's own commands (plugins, version, autocomplete, help) do not extend AiHowCommand: under --json
+ * their `catch` prints the whole error object (about 52 KB of oclif internals) and exits 1. Their
+ * errors under --json go to handleCliError instead; AiHowCommand has its own `catch`.
+ */
+function routeOclifJsonErrors(): void {
+  const proto = Command.prototype as unknown as {catch(this: Command, err: Error): Promise<unknown>; jsonEnabled(this: Command): boolean}
+  const oclifCatch = proto.catch
+  proto.catch = async function (this: Command, err: Error): Promise<unknown> {
+    if (proto.jsonEnabled.call(this)) throw err
+    return oclifCatch.call(this, err)
+  }
+}
+
 export async function main(dir: string, options: {development?: boolean} = {}): Promise<void> {
   const argv = process.argv.slice(2)
   if (options.development) {
     process.env.NODE_ENV = 'development'
     settings.debug = true
   }
+  routeOclifJsonErrors()
   try {
     await run(argv, dir)
     void flush()
