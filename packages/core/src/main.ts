@@ -45,7 +45,7 @@ export async function handleCliError(error: unknown, argv: readonly string[]): P
  * errors under --json go to handleCliError instead; AiHowCommand has its own `catch`.
  */
 function routeOclifJsonErrors(): void {
-  const proto = Command.prototype as unknown as {catch(this: Command, err: Error): Promise<unknown>; jsonEnabled(this: Command): boolean}
+  const proto = Command.prototype as unknown as {catch: (this: Command, err: Error) => Promise<unknown>; jsonEnabled: (this: Command) => boolean}
   const oclifCatch = proto.catch
   proto.catch = async function (this: Command, err: Error): Promise<unknown> {
     if (proto.jsonEnabled.call(this)) throw err
