@@ -150,6 +150,41 @@ void describe('unknown commands', () => {
   })
 })
 
+/** Runs ai-how on a pseudo-terminal (util-linux `script`) and answers `answer` once it asks. */
+async function onTerminal(args: string[], answer: string): Promise<Run> {
+  const command = ['node', path.join(root, 'packages/core/bin/run.js'), ...args].map((w) => `'${w}'`).join(' ')
+  const child = execa('script', ['-qec', command, '/dev/null'], {
+    cwd: root,
+    reject: false,
+    timeout: 60_000,
+    env: {LIBVIRT_DEFAULT_URI: 'test:///default', AI_HOW_STATE: path.join(sandbox, 'tty-state.json'), HOME: path.join(sandbox, 'home')},
+  })
+  let seen = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    const before = seen
+    seen += chunk.toString()
+    if (!before.includes('(Y/n)') && seen.includes('(Y/n)')) child.stdin.write(`${answer}\r`)
+  })
+  const r = await child
+  return {exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr}
+}
+
+void describe('unknown commands on a terminal (plugin-not-found asks)', () => {
+  void it('asks about our nearest command; "no" is the usage error, exit 2', async () => {
+    const r = await onTerminal(['hpc', 'stauts', CFG], 'n')
+    assert.equal(r.exitCode, 2, show(r))
+    assert.match(r.stdout, /Did you mean .*hpc status.*\?/, show(r))
+    assert.match(r.stdout, /Error: "hpc stauts" is not an ai-how command/, show(r))
+  })
+
+  void it('"yes" runs the suggestion with the typed arguments', async () => {
+    const r = await onTerminal(['hpc', 'stauts', CFG], 'y')
+    assert.equal(r.exitCode, 0, show(r))
+    assert.match(r.stdout, /hpc-tiny-controller/, show(r))
+    assert.doesNotMatch(r.stdout, /is not an ai-how command/, show(r))
+  })
+})
+
 void describe('version and completion', () => {
   void it('ai-how version prints the CLI version, and --json a document', async () => {
     const text = await ai(['version'])

@@ -30,8 +30,12 @@ const hook: Hook<'command_not_found'> = async function (options) {
   const json = argv.includes('--json') || config.scopedEnvVar('CONTENT_TYPE')?.toLowerCase() === 'json'
   if (!nearest || json || !process.stdin.isTTY || !process.stdout.isTTY) throw error
   const {default: askAndRun} = await import('@oclif/plugin-not-found')
+  // Its own search would ask about its nearest id, not ours (it knows no swapped letters): it sees only ours.
+  const onlyNearest = new Proxy(config, {
+    get: (target, key) => (key === 'commandIDs' ? [nearest.id] : key === 'commands' ? [] : Reflect.get(target, key)) as unknown,
+  })
   try {
-    return await askAndRun.call(this, {...options, id: unknownWords.join(':'), argv: args})
+    return await askAndRun.call(this, {...options, config: onlyNearest, id: unknownWords.join(':'), argv: args})
   } catch (error_) {
     // "No" (or no answer in 10 s) is plugin-not-found's exit 127; anything else came from the command it ran.
     if ((error_ as {oclif?: {exit?: number}}).oclif?.exit === 127) throw error

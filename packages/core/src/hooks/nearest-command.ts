@@ -12,18 +12,21 @@ export interface NearestCommand {
   distance: number
 }
 
-/** Levenshtein distance (insertions, deletions, substitutions). */
+/** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (strat → start) count 1. */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_, i) => i)
+  const rows: number[][] = [Array.from({length: b.length + 1}, (_, j) => j)]
   for (let i = 1; i <= a.length; i++) {
-    const current = [i]
+    const row = [i]
+    const up = rows[i - 1] ?? []
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost))
+      let d = Math.min((up[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (up[j - 1] ?? 0) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1)
+      row.push(d)
     }
-    previous = current
+    rows.push(row)
   }
-  return previous[b.length] ?? 0
+  return rows[a.length]?.[b.length] ?? 0
 }
 
 /** The nearest command to the typed words, or undefined when none is close enough to be a typo. */
