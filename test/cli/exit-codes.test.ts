@@ -71,6 +71,7 @@ const USAGE_ERRORS: UsageCase[] = [
   {args: ['plugins', '--bogus'], code: 'UNKNOWN_FLAG', help: 'ai-how plugins --help'},
   {args: ['hpc', 'strat', 'cfg.yaml'], code: 'UNKNOWN_COMMAND', help: 'ai-how hpc --help'},
   {args: ['nosuchcommand'], code: 'UNKNOWN_COMMAND', help: 'ai-how --help'},
+  {args: ['--bogus'], code: 'UNKNOWN_FLAG', help: 'ai-how --help'},
 ]
 
 function assertShortText(r: Run, help: string): void {

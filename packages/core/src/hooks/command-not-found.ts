@@ -12,6 +12,9 @@ import {nearestCommand, shellWords} from './nearest-command.js'
 const hook: Hook<'command_not_found'> = async function (options) {
   const {config} = options
   const bin = config.bin
+  if (options.id.startsWith('-')) {
+    throw new UsageError(`Nonexistent flag: ${options.id} (a command comes first)`, {code: 'UNKNOWN_FLAG', actions: [`See the commands: ${bin} --help`]})
+  }
   const typed = options.id.split(':')
   const argv = options.argv ?? []
   const hidden = new Set(config.commands.filter((c) => c.hidden).map((c) => c.id))
