@@ -3,10 +3,11 @@
  * way to render errors (message, then what to do next; JSON on stdout under --json) with the
  * error's own exit code.
  */
-import {Command, Flags} from '@oclif/core'
+import {Command, Flags, toConfiguredId} from '@oclif/core'
 import path from 'node:path'
 import type {Logger} from './contracts/extensions.js'
 import {errorToJson, isAiHowError} from './errors.js'
+import {errorText, isOclifExit, toAiHowError, usageErrorFromOclif} from './usage-errors.js'
 
 export const DEFAULT_STATE_PATH = path.join('output', 'state.json')
 
@@ -47,14 +48,17 @@ export abstract class AiHowCommand extends Command {
   }
 
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    if (!isAiHowError(err)) return super.catch(err)
+    if (isOclifExit(err)) throw err
+    const words = this.id === undefined ? undefined : toConfiguredId(this.id, this.config)
+    const known = isAiHowError(err) ? err : usageErrorFromOclif(err, this.config.bin, words)
     if (this.jsonEnabled()) {
-      this.logJson({error: errorToJson(err)})
-    } else {
-      const lines = [`Error: ${err.message}`]
-      for (const action of err.actions) lines.push(`  → ${action}`)
-      this.logToStderr(lines.join('\n'))
+      const shown = known ?? toAiHowError(err, this.config.bin, words)
+      this.logJson({error: errorToJson(shown)})
+      return this.exit(shown.exitCode)
     }
-    return this.exit(err.exitCode)
+    // An unexpected error keeps oclif's rendering (with its stack): it is a bug to report.
+    if (!known) return super.catch(err)
+    this.logToStderr(errorText(known))
+    return this.exit(known.exitCode)
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * The entry point of the `ai-how` binary: oclif's `run`, with one error renderer for what fails
+ * outside a command's own `catch` (unknown command, parse errors of oclif's plugin commands, errors
+ * of init hooks): the ai-how error shape, `{"error": {...}}` on stdout under --json, a short message
+ * with what to do next on stderr otherwise, and the error's exit status (2 for usage errors).
+ */
+import {Command, flush, handle, run, settings, toConfiguredId, type Config} from '@oclif/core'
+import {errorToJson, isAiHowError} from './errors.js'
+import {errorText, isOclifExit, toAiHowError, usageErrorFromOclif} from './usage-errors.js'
+
+const BIN = 'ai-how'
+
+/** True when the user asked for JSON: `--json` before any `--`, or AI_HOW_CONTENT_TYPE=json as oclif reads it. */
+export function wantsJson(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  const end = argv.indexOf('--')
+  const json = argv.indexOf('--json')
+  return (json !== -1 && (end === -1 || json < end)) || env.AI_HOW_CONTENT_TYPE?.toLowerCase() === 'json'
+}
+
+/** The command words of the command whose parser failed (`hpc start`), when oclif says which. */
+function failedCommandWords(error: unknown): string | undefined {
+  const context = (error as {parse?: {input?: {context?: {id?: unknown; config?: Config}}}} | undefined)?.parse?.input?.context
+  if (typeof context?.id !== 'string') return undefined
+  return context.config ? toConfiguredId(context.id, context.config) : context.id.replaceAll(':', ' ')
+}
+
+export async function handleCliError(error: unknown, argv: readonly string[]): Promise<void> {
+  if (isOclifExit(error)) return handle(error)
+  const words = failedCommandWords(error)
+  const known = isAiHowError(error) ? error : usageErrorFromOclif(error, BIN, words)
+  if (wantsJson(argv)) {
+    const shown = known ?? toAiHowError(error, BIN, words)
+    process.stdout.write(`${JSON.stringify({error: errorToJson(shown)}, null, 2)}\n`)
+    process.exit(shown.exitCode)
+  }
+  // An unexpected error keeps oclif's rendering (with its stack): it is a bug to report.
+  if (!known) return handle(error as Error)
+  process.stderr.write(`${errorText(known)}\n`)
+  process.exit(known.exitCode)
+}
+
+/**
+ * oclif's own commands (plugins, version, autocomplete, help) do not extend AiHowCommand: under --json
+ * their `catch` prints the whole error object (about 52 KB of oclif internals) and exits 1. Their
+ * errors under --json go to handleCliError instead; AiHowCommand has its own `catch`.
+ */
+function routeOclifJsonErrors(): void {
+  const proto = Command.prototype as unknown as {catch: (this: Command, err: Error) => Promise<unknown>; jsonEnabled: (this: Command) => boolean}
+  const oclifCatch = proto.catch
+  proto.catch = async function (this: Command, err: Error): Promise<unknown> {
+    if (proto.jsonEnabled.call(this)) throw err
+    return oclifCatch.call(this, err)
+  }
+}
+
+export async function main(dir: string, options: {development?: boolean} = {}): Promise<void> {
+  const argv = process.argv.slice(2)
+  if (options.development) {
+    process.env.NODE_ENV = 'development'
+    settings.debug = true
+  }
+  routeOclifJsonErrors()
+  try {
+    await run(argv, dir)
+    void flush()
+  } catch (error) {
+    await handleCliError(error, argv)
+  }
+}
