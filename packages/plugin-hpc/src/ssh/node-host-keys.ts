@@ -4,7 +4,7 @@
  * first boots. The keys live next to the cluster key: `<output>/keys/<cluster>/<vm>.ssh_host_ed25519_key`
  * (0600) and its `.pub`. Start reuses them; destroy removes them.
  */
-import {readdir, rm} from 'node:fs/promises'
+import {chmod, readdir, rm} from 'node:fs/promises'
 import path from 'node:path'
 import {assertSafeObjectName} from '../naming/index.js'
 import {clusterKeyPath, ensureKeyPairAt, loadKeyPair} from './keypair.js'
@@ -36,6 +36,7 @@ export async function ensureNodeHostKey(outputDir: string, cluster: string, vmNa
 export async function loadNodeHostKey(outputDir: string, cluster: string, vmName: string): Promise<NodeHostKey | undefined> {
   const file = nodeHostKeyPath(outputDir, cluster, vmName)
   if ((await hostKeyFiles(path.dirname(file))).includes(path.basename(file))) {
+    await chmod(file, 0o600)
     const pair = await loadKeyPair(file)
     return {privateKeyPath: file, privateKey: pair.privateKey, publicKey: pair.publicKey, created: false}
   }
