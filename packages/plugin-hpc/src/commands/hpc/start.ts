@@ -6,7 +6,7 @@ import type {StartResult} from '../../vm/results.js'
 export default class HpcStart extends ClusterCommand {
   static override summary = 'Create or boot the hpc cluster of CONFIG, wait until every VM answers SSH, and deploy it.'
 
-  static override description = `Validates CONFIG (nothing is touched when it is invalid), then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain; boots the VMs and waits until each answers SSH with the cluster key (host keys go to the cluster's known_hosts). Then writes the Ansible inventory to <output>/<cluster>/inventory.ini and runs deploy.playbook with ansible-playbook (log in <output>/logs/).
+  static override description = `Validates CONFIG (nothing is touched when it is invalid), then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain; boots the VMs and waits until each answers SSH with the cluster key and the host key ai-how generated for it (each node's host key is handed to it in its seed and written to the cluster's known_hosts before it boots; any other key is refused). Then writes the Ansible inventory to <output>/<cluster>/inventory.ini and runs deploy.playbook with ansible-playbook (log in <output>/logs/).
 
 Existing VMs are kept: on a running cluster start checks and reports; on a stopped one it boots the same VMs again. On failure or Ctrl+C, what this run created is removed (newest first) unless --keep-on-failure; objects that existed before are never touched, and the state file says what exists.`
 
