@@ -71,8 +71,8 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
     const log = await readFile(result.deploy.log_file, 'utf8')
     for (const vm of vms()) assert.match(log, new RegExp(`${vm}\\s*: ok=\\d+\\s+changed=1\\s+unreachable=0\\s+failed=0`))
     for (const [i, ip] of ips().entries()) {
-      // cloud-init (22.4) writes the .pub of a host key given in ssh_keys 0600: read it with sudo.
-      const command = "cat /var/tmp/ai-how-e2e-marker && sudo -n cat /etc/ssh/ssh_host_ed25519_key.pub && ls /etc/ssh | grep '^ssh_host_.*_key$'"
+      // cloud-init (22.4) writes the .pub of a host key given in ssh_keys 0600 and without a final newline: read it with sudo, in $(...).
+      const command = "cat /var/tmp/ai-how-e2e-marker && echo \"$(sudo -n cat /etc/ssh/ssh_host_ed25519_key.pub)\" && ls /etc/ssh | grep '^ssh_host_.*_key$'"
       const probe = await sshRun(host, {ip, user: image.user, privateKeyPath: c.privateKey}, command, 60_000)
       assert.ok(probe.connected, `no SSH to ${ip}: ${probe.lastError}`)
       assert.equal(probe.exitCode, 0, probe.stderr)
