@@ -1,9 +1,10 @@
 // The hpc lifecycle on a real libvirtd (namespaced, TCG guests from the cached Debian image), driven
 // through the real `ai-how` binary: start of a controller + 2 compute nodes (SSH with the cluster
-// key at the configured IPs, the deploy playbook run by ai-how against its inventory), status,
+// key at the configured IPs, each guest holding the host key ai-how generated and listed in
+// known_hosts before it booted, the deploy playbook run by ai-how against its inventory), status,
 // stop, start again (same domains by UUID), destroy (nothing of the cluster left).
 import assert from 'node:assert/strict'
-import {access, mkdtemp, readFile, rm} from 'node:fs/promises'
+import {access, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -70,12 +71,20 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
     const log = await readFile(result.deploy.log_file, 'utf8')
     for (const vm of vms()) assert.match(log, new RegExp(`${vm}\\s*: ok=\\d+\\s+changed=1\\s+unreachable=0\\s+failed=0`))
     for (const [i, ip] of ips().entries()) {
-      const probe = await sshRun(host, {ip, user: image.user, privateKeyPath: c.privateKey}, 'cat /var/tmp/ai-how-e2e-marker', 60_000)
+      // cloud-init (22.4) writes the .pub of a host key given in ssh_keys 0600 and without a final newline: read it with sudo, in $(...).
+      const command = "cat /var/tmp/ai-how-e2e-marker && echo \"$(sudo -n cat /etc/ssh/ssh_host_ed25519_key.pub)\" && ls /etc/ssh | grep '^ssh_host_.*_key$'"
+      const probe = await sshRun(host, {ip, user: image.user, privateKeyPath: c.privateKey}, command, 60_000)
       assert.ok(probe.connected, `no SSH to ${ip}: ${probe.lastError}`)
+      assert.equal(probe.exitCode, 0, probe.stderr)
+      const [marker, guestKey, ...hostKeyFiles] = probe.stdout.trim().split('\n')
       // The marker proves the playbook reached this VM (facts: hostname, address, release).
-      assert.equal(probe.stdout.trim(), `${vms()[i] ?? ''} ${ip} bookworm`)
-      // ai-how recorded this VM's real host key for Ansible's strict checking.
+      assert.equal(marker, `${vms()[i] ?? ''} ${ip} bookworm`)
+      // The guest uses the host key ai-how generated (and no other), which known_hosts listed before it booted.
+      const generated = (await readFile(path.join(c.output, 'keys', c.name, `${vms()[i] ?? ''}.ssh_host_ed25519_key.pub`), 'utf8')).trim()
+      assert.equal(guestKey?.split(' ').slice(0, 2).join(' '), generated.split(' ').slice(0, 2).join(' '))
+      assert.deepEqual(hostKeyFiles, ['ssh_host_ed25519_key'])
       assert.equal(await recordedHostKey(c, ip), probe.hostKey)
+      assert.equal(probe.hostKey, generated.split(' ').slice(0, 2).join(' '))
     }
     const inventory = await readFile(path.join(c.output, c.name, 'inventory.ini'), 'utf8')
     assert.match(inventory, /StrictHostKeyChecking=yes/)
@@ -140,5 +149,6 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
     assert.equal(entry, undefined)
     await access(path.join(result.archive, 'state-entry.json'))
     await assert.rejects(access(c.knownHosts), 'known_hosts of the destroyed cluster is gone')
+    assert.deepEqual(await readdir(path.dirname(c.knownHosts)), ['id_ed25519', 'id_ed25519.pub'], 'the nodes\' host keys are gone, the cluster key stays')
   })
 })

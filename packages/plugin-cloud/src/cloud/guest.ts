@@ -1,6 +1,6 @@
 /**
  * Commands run on a cloud cluster's VMs over SSH with the cluster key and its known_hosts (host
- * keys pinned at start): fetching the admin kubeconfig, stopping kubelet and the container runtime.
+ * keys written by ai-how before the VMs first booted): fetching the admin kubeconfig, stopping kubelet and the container runtime.
  * The runner is injected so that the manager can be tested without guests.
  */
 import {readFile} from 'node:fs/promises'
@@ -20,7 +20,6 @@ export function sshGuestRunner(spec: VmClusterSpec): GuestRunner {
       user: spec.ssh.user,
       privateKey: await key,
       knownHostsFile: spec.ssh.knownHostsFile,
-      acceptNewHostKey: false,
       command,
       timeoutMs: options.timeoutMs,
       kind: spec.cluster.kind,

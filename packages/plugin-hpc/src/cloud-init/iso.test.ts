@@ -7,6 +7,7 @@ import path from 'node:path'
 import {hasCode, isAiHowError} from '@ai-how/core'
 import {buildSeedIso, findIsoTool, isoCommand} from './iso.js'
 import {seedView} from './view.js'
+import {parsableKeyPair} from '../ssh/keypair.js'
 
 const hasTool = (tool: string): boolean => spawnSync(tool, ['--version'], {stdio: 'ignore'}).error === undefined
 const view = seedView({
@@ -14,6 +15,7 @@ const view = seedView({
   sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx5Wm3f2mVQbnJ1Hsv0yVqk2x0J2v4dD0v8tJ0n3h9N ai-how@hpc'],
   instanceId: 'b1946ac9-2f7e-4c54-9a7e-4b4c1d2f3e5a',
   macAddress: '52:54:00:12:34:56',
+  hostKey: ((k) => ({privateKey: k.private, publicKey: k.public}))(parsableKeyPair('hpc-controller')),
 })
 
 /** The volume id in the ISO 9660 primary volume descriptor (sector 16, bytes 40..71). */

@@ -3,15 +3,19 @@ import assert from 'node:assert/strict'
 import {parse} from 'yaml'
 import {hasCode} from '@ai-how/core'
 import {SEED_FILE_NAMES, assertJsonOnly, renderSeedFiles} from './render.js'
+import {parsableKeyPair} from '../ssh/keypair.js'
 import {seedView} from './view.js'
 import type {SeedInput, SeedView} from './view.js'
 
+const host = parsableKeyPair('hpc-compute-01')
+const other = parsableKeyPair('other')
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx5Wm3f2mVQbnJ1Hsv0yVqk2x0J2v4dD0v8tJ0n3h9N'
 const input: SeedInput = {
   hostname: 'hpc-compute-01',
   sshAuthorizedKeys: [`${KEY} ai-how@hpc`, `${KEY} o'brien "&<tricky>: #not-a-comment`],
   instanceId: '3f0c2a4e-9d7b-4c1e-8a55-0b2d6c9e7f11',
   macAddress: '52:54:00:AB:cd:01',
+  hostKey: {privateKey: host.private, publicKey: host.public},
 }
 
 void describe('cloud-init seed files', () => {
@@ -26,6 +30,15 @@ void describe('cloud-init seed files', () => {
       name: 'debian', gecos: 'ai-how cluster user', shell: '/bin/bash', lock_passwd: true,
       sudo: 'ALL=(ALL) NOPASSWD:ALL', ssh_authorized_keys: input.sshAuthorizedKeys,
     }])
+  })
+
+  void it('hand the guest the host key ai-how generated, byte-exact, and no other (image keys deleted, none generated)', async () => {
+    const files = await renderSeedFiles(seedView(input))
+    const data = parse(files['user-data']) as Record<string, unknown>
+    assert.deepEqual(data.ssh_keys, {ed25519_private: host.private, ed25519_public: host.public})
+    assert.equal(data.ssh_deletekeys, true)
+    assert.deepEqual(data.ssh_genkeytypes, [])
+    assert.ok(host.private.startsWith('-----BEGIN OPENSSH PRIVATE KEY-----\n') && host.private.endsWith('-----END OPENSSH PRIVATE KEY-----\n'))
   })
 
   void it('emit no HTML entities, whatever the values hold', async () => {
@@ -51,6 +64,11 @@ void describe('cloud-init seed files', () => {
       [{macAddress: '52:54:00:ab:cd'}, 'macAddress'], [{instanceId: 'id\nx: y'}, 'instanceId'],
       [{sshAuthorizedKeys: []}, 'sshAuthorizedKeys'], [{sshAuthorizedKeys: [`${KEY}\nssh-rsa AAAA evil`]}, 'sshAuthorizedKeys'],
       [{fqdn: 'a..b'}, 'fqdn'],
+      [{hostKey: {privateKey: host.private, publicKey: other.public}}, 'hostKey.publicKey'],
+      [{hostKey: {privateKey: host.private, publicKey: `${host.public}\nssh-rsa AAAA evil`}}, 'hostKey.publicKey'],
+      [{hostKey: {privateKey: `${host.private}ssh_pwauth: true\n`, publicKey: host.public}}, 'hostKey.privateKey'],
+      [{hostKey: {privateKey: host.private.replace(/\n[A-Za-z0-9+/=]+\n-----END/, '\nAAAA\n-----END'), publicKey: host.public}}, 'hostKey.privateKey'],
+      [{hostKey: {privateKey: '', publicKey: host.public}}, 'hostKey.privateKey'],
     ]
     for (const [change, field] of bad) {
       assert.throws(() => seedView({...input, ...change}), (e) => hasCode(e, 'SEED_INVALID') && (e as Error).message.includes(field), field)

@@ -6,7 +6,7 @@ import path from 'node:path'
 import {isAiHowError} from '@ai-how/core'
 import {ensureClusterKeyPair} from './keypair.js'
 import type {SshKeyPair} from './keypair.js'
-import {freePort, startServer, virtualClock} from './testing/ssh-server.js'
+import {freePort, startServer, trust, virtualClock} from './testing/ssh-server.js'
 import type {Answer, TestServer} from './testing/ssh-server.js'
 import {waitForSsh} from './wait.js'
 import type {WaitForSshOptions} from './wait.js'
@@ -28,6 +28,7 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
   void it('with waitForCloudInit, waits for cloud-init, then checks passwordless sudo and the hostname', async () => {
     const port = await freePort()
     const server = await startServer(port, key, (command) => (command === 'uname -n' ? {exit: 0, stdout: 'hpc-controller\n'} : 0))
+    await trust(path.join(dir, `known_hosts-${port}`), port)
     try {
       const clock = virtualClock()
       const ready = await waitForSsh(target(port, {waitForCloudInit: true, expectedHostname: 'hpc-controller', now: clock.now, sleep: clock.sleep}))
@@ -41,10 +42,12 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
   /** A guest whose cloud-init finished with `cloudInitExit` and whose commands answer as `answers` says. */
   async function guest(cloudInitExit: number, answers: Record<string, Answer> = {}): Promise<TestServer> {
     const port = await freePort()
-    return startServer(port, key, (command) => {
+    const server = await startServer(port, key, (command) => {
       if (command === 'cloud-init status --wait') return cloudInitExit
       return answers[command] ?? (command === 'uname -n' ? {exit: 0, stdout: 'hpc-controller\n'} : 0)
     })
+    await trust(path.join(dir, `known_hosts-${port}`), port)
+    return server
   }
   const statusJson = (errors: string[]): Answer => ({exit: 1, stdout: JSON.stringify({status: 'error', errors}, null, 2)})
   const LOCALE = `('locale', ProcessExecutionError("Unexpected error while running command.\nCommand: ['update-locale', '--locale-file=/etc/default/locale', 'LANG=en_US.UTF-8']\nExit code: 255"))`

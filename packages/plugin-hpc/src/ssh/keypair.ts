@@ -30,10 +30,17 @@ export function clusterKeyPath(outputDir: string, clusterName: string): string {
 
 /** The cluster's generated key pair: created on the first call, loaded on every later one. */
 export async function ensureClusterKeyPair(outputDir: string, clusterName: string): Promise<SshKeyPair> {
-  const privateKeyPath = clusterKeyPath(outputDir, clusterName)
-  if (!(await exists(privateKeyPath))) await generateKeyPair(privateKeyPath, `ai-how@${clusterName}`)
-  else await chmod(privateKeyPath, 0o600)
-  return loadKeyPair(privateKeyPath)
+  return (await ensureKeyPairAt(clusterKeyPath(outputDir, clusterName), `ai-how@${clusterName}`)).pair
+}
+
+/**
+ * The ed25519 key pair at `privateKeyPath` (private 0600, `.pub` next to it): generated when absent
+ * (`created: true` when this call wrote it), loaded and checked otherwise.
+ */
+export async function ensureKeyPairAt(privateKeyPath: string, comment: string): Promise<{pair: SshKeyPair; created: boolean}> {
+  const created = !(await exists(privateKeyPath)) && (await generateKeyPair(privateKeyPath, comment))
+  if (!created) await chmod(privateKeyPath, 0o600)
+  return {pair: await loadKeyPair(privateKeyPath), created}
 }
 
 /** Loads a private key (unencrypted) and its public half, from `<key>.pub` or derived from the key. */
@@ -69,7 +76,8 @@ export function parsableKeyPair(comment = ''): {private: string; public: string}
   }
 }
 
-async function generateKeyPair(privateKeyPath: string, comment: string): Promise<void> {
+/** Writes a new pair; false when a concurrent run wrote the key first. */
+async function generateKeyPair(privateKeyPath: string, comment: string): Promise<boolean> {
   await mkdir(path.dirname(privateKeyPath), {recursive: true, mode: 0o700})
   const pair = parsableKeyPair(comment)
   // Write under a temporary name, then link: the key appears complete or not at all, and a
@@ -79,8 +87,10 @@ async function generateKeyPair(privateKeyPath: string, comment: string): Promise
   try {
     await link(tmp, privateKeyPath)
     await writeFile(`${privateKeyPath}.pub`, `${pair.public}\n`, {mode: 0o644})
+    return true
   } catch (error) {
     if (!isCode(error, 'EEXIST')) throw error
+    return false
   } finally {
     await unlink(tmp)
   }

@@ -6,7 +6,7 @@ import path from 'node:path'
 import ssh2 from 'ssh2'
 import {checkHostKey} from './host-key.js'
 import {parsableKeyPair} from './keypair.js'
-import {clusterKnownHostsPath, forgetHostKeys, hostPatterns, parseKnownHosts, readKnownHosts, recordHostKey} from './known-hosts.js'
+import {clusterKnownHostsPath, forgetHostKeys, hostPatterns, nodePatterns, parseKnownHosts, readKnownHosts, recordHostKey, withNodeKeys} from './known-hosts.js'
 
 const blobOf = (): Buffer => {
   const parsed = ssh2.utils.parseKey(parsableKeyPair().public)
@@ -57,6 +57,35 @@ void describe('known_hosts', () => {
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
+  })
+
+  void it('lets the first pattern with a recorded key decide: the VM name over an address another node had', () => {
+    const [mine, theirs] = [blobOf(), blobOf()]
+    const entries = parseKnownHosts(`10.0.0.5 ssh-ed25519 ${theirs.toString('base64')}\nc-compute-01 ssh-ed25519 ${mine.toString('base64')}\n`)
+    assert.equal(checkHostKey(entries, ['c-compute-01', '10.0.0.5'], mine).status, 'known')
+    assert.equal(checkHostKey(entries, ['c-compute-01', '10.0.0.5'], theirs).status, 'mismatch')
+    assert.equal(checkHostKey(entries, ['c-compute-02', '10.0.0.5'], theirs).status, 'known', 'no name recorded: the address decides')
+  })
+
+  void it('records a node before boot under its static IP and VM name, a DHCP node under its name only', () => {
+    assert.deepEqual(nodePatterns('lab-controller', '10.0.0.10'), ['10.0.0.10', 'lab-controller'])
+    assert.deepEqual(nodePatterns('lab-compute-01'), ['lab-compute-01'])
+  })
+
+  void it('writes one line per node, dropping older lines that name a node or hold its key, keeping the rest', () => {
+    const before = [
+      '# kept comment', '10.0.0.10,lab-controller ssh-ed25519 OLDKEY', '10.0.0.77 ssh-ed25519 DHCPKEY', 'lab-compute-01 ssh-ed25519 DHCPKEY',
+      '10.0.0.99,elsewhere ssh-rsa OTHER', '',
+    ].join('\n')
+    const text = withNodeKeys(before, [
+      {patterns: nodePatterns('lab-controller', '10.0.0.10'), publicKey: 'ssh-ed25519 NEWKEY lab-controller'},
+      {patterns: nodePatterns('lab-compute-01'), publicKey: 'ssh-ed25519 DHCPKEY lab-compute-01'},
+    ])
+    assert.equal(text, [
+      '# kept comment', '10.0.0.99,elsewhere ssh-rsa OTHER', '10.0.0.10,lab-controller ssh-ed25519 NEWKEY', 'lab-compute-01 ssh-ed25519 DHCPKEY', '',
+    ].join('\n'))
+    assert.equal(withNodeKeys(text, [{patterns: nodePatterns('lab-controller', '10.0.0.10'), publicKey: 'ssh-ed25519 NEWKEY lab-controller'},
+      {patterns: nodePatterns('lab-compute-01'), publicKey: 'ssh-ed25519 DHCPKEY lab-compute-01'}]), text, 'the same keys give the same text')
   })
 
   void it('forgets the lines of a re-created VM and keeps the others', async () => {

@@ -1,6 +1,7 @@
 /**
- * The per-cluster known_hosts file. ai-how records a VM's host key on first contact and verifies it
- * on every later connection; Ansible then uses the same file with `StrictHostKeyChecking=yes`.
+ * The per-cluster known_hosts file. ai-how generates each node's host key and writes it here before
+ * the VM first boots (withNodeKeys), so that every connection, the first included, is verified;
+ * Ansible uses the same file with `StrictHostKeyChecking=yes`.
  * Lines are written in OpenSSH's plain format: `<host>[,<alias>] <key type> <base64 key blob>`,
  * where `<host>` is `[host]:port` for ports other than 22 (as ssh itself writes them).
  */
@@ -30,6 +31,36 @@ export function hostPatterns(host: string, port = 22, alias?: string): string[] 
   const patterns = [hostPattern(host, port)]
   if (alias !== undefined && alias !== '' && alias !== host) patterns.push(hostPattern(alias, port))
   return patterns
+}
+
+/**
+ * The names a node's key is recorded under before it boots: its static IP and its VM name; a DHCP
+ * node only by its VM name (session.ts adds its address once the node proved it holds that key).
+ */
+export function nodePatterns(vmName: string, ip?: string): string[] {
+  return ip === undefined ? [vmName] : hostPatterns(ip, 22, vmName)
+}
+
+export interface NodeKnownHost {
+  patterns: readonly string[]
+  /** `<type> <base64> [comment]`, e.g. the node's NodeHostKey.publicKey. */
+  publicKey: string
+}
+
+/**
+ * The known_hosts text with one line per node: every earlier line that names one of the nodes or
+ * holds one of their keys (an address a DHCP node had) is dropped, other lines are kept as they are.
+ */
+export function withNodeKeys(text: string, nodes: readonly NodeKnownHost[]): string {
+  const names = new Set(nodes.flatMap((n) => n.patterns))
+  const keys = new Set(nodes.map((n) => n.publicKey.split(/\s+/)[1]))
+  const kept = text.split('\n').filter((line) => line !== '' && parseKnownHosts(line).every((e) => !keys.has(e.key) && !e.hosts.some((h) => names.has(h))))
+  const added = nodes.map((n) => {
+    const [type, key] = n.publicKey.trim().split(/\s+/)
+    if (type === undefined || key === undefined || n.patterns.length === 0) throw new Error(`not a host key line for ${n.patterns.join(',')}: ${n.publicKey}`)
+    return `${n.patterns.join(',')} ${type} ${key}`
+  })
+  return [...kept, ...added].map((l) => `${l}\n`).join('')
 }
 
 /** Parses plain known_hosts lines; comments, markers (@revoked, @cert-authority) and hashed hosts are skipped. */

@@ -1,9 +1,10 @@
 /**
- * One SSH connection with the cluster key: host key checked against (and on first contact recorded
- * in) the per-cluster known_hosts, bounded in time, cancelled by an AbortSignal, always closed.
- * Transient failures are SshAttemptError (a short code such as ECONNREFUSED, ETIMEDOUT,
- * AUTH_FAILED); host key problems are AiHowErrors and are final. A host key seen for the first
- * time is written to known_hosts only once the login with the cluster key has succeeded.
+ * One SSH connection with the cluster key: host key checked against the per-cluster known_hosts,
+ * which lists every node's key before it first boots, bounded in time, cancelled by an AbortSignal,
+ * always closed. Transient failures are SshAttemptError (a short code such as ECONNREFUSED,
+ * ETIMEDOUT, AUTH_FAILED); host key problems (a key not recorded, or another one) are AiHowErrors
+ * and are final: no key is accepted on first use. A node recorded under its name only (DHCP) gets
+ * its address added next to that key once the login with the cluster key has succeeded.
  */
 import ssh2 from 'ssh2'
 import type {Client} from 'ssh2'
@@ -18,10 +19,8 @@ export interface SshTarget {
   /** The private key's text (or bytes), e.g. SshKeyPair.privateKey. */
   privateKey: string | Buffer
   knownHostsFile: string
-  /** A second name for the host in known_hosts (the VM name), so `ssh VM-NAME` matches too. */
+  /** The VM name: the node's key is recorded under it (and under its static IP), and errors name it. */
   hostAlias?: string
-  /** Accept and record a host key seen for the first time (default true). */
-  acceptNewHostKey?: boolean
 }
 
 /** A failure worth retrying: `reason` is the short code reported to the user. */
@@ -71,14 +70,14 @@ export async function withSession<T>(target: SshTarget, timeoutMs: number, signa
     signal?.addEventListener('abort', onAbort, {once: true})
     client.on('ready', () => {
       const run = async (): Promise<T> => {
-        if (check?.status === 'new') await recordHostKey(target.knownHostsFile, patterns, check.type, check.key)
+        if (check?.status === 'known') await recordHostKey(target.knownHostsFile, patterns, check.type, check.key)
         return use(client)
       }
       run().then((value) => { finish(undefined, value) }, (error: unknown) => { finish(error) })
     })
     client.on('error', (error) => {
-      if (check?.status === 'mismatch') finish(hostKeyMismatchError(target.host, patterns[0] ?? target.host, target.knownHostsFile, check))
-      else if (check?.status === 'new' && target.acceptNewHostKey === false) finish(hostKeyUnknownError(target.host, target.knownHostsFile))
+      if (check?.status === 'mismatch') finish(hostKeyMismatchError(target.host, target.hostAlias, target.knownHostsFile, check))
+      else if (check?.status === 'new') finish(hostKeyUnknownError(target.host, target.hostAlias, target.knownHostsFile))
       else finish(new SshAttemptError(failureReason(error), error.message, {cause: error}))
     })
     client.on('close', () => { finish(new SshAttemptError('ECONNRESET', 'the connection closed before the command finished')) })
@@ -91,11 +90,12 @@ export async function withSession<T>(target: SshTarget, timeoutMs: number, signa
         readyTimeout: Math.max(1, Math.min(timeoutMs, 20_000)),
         hostVerifier: (blob: Buffer): boolean => {
           try {
-            check = checkHostKey(known, patterns, blob)
+            // The VM name (recorded before the first boot) decides before the address.
+            check = checkHostKey(known, [...patterns].reverse(), blob)
           } catch {
             return false
           }
-          return check.status === 'known' || (check.status === 'new' && target.acceptNewHostKey !== false)
+          return check.status === 'known'
         },
       })
     } catch (error) {

@@ -9,6 +9,7 @@ import {rm} from 'node:fs/promises'
 import {StateStore, TaskRunner, UsageError, withClusterLock} from '@ai-how/core'
 import type {ClusterStateEntry, RunResult, Step} from '@ai-how/core'
 import {networkName, poolName} from '../naming/index.js'
+import {removeClusterHostKeys} from '../ssh/node-host-keys.js'
 import {archiveDestroyed} from './archive.js'
 import {destroySteps, findOwned} from './destroy.js'
 import type {DestroyReport} from './destroy.js'
@@ -120,7 +121,7 @@ export class ClusterManager {
     const previous = await store.getEntry(this.spec.stateKey)
     const live = await readLive(this.deps.hypervisor, this.spec.cluster)
     const record = newStartRecord(planNodes(this.spec.cluster, live.domains), recordedFingerprints(previous))
-    const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
+    const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
     const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
     if (!result.ok) {
       await this.recordFailedStart(store, previous, result, record)
@@ -233,8 +234,9 @@ export class ClusterManager {
       if (previous !== undefined) await store.setEntry(this.spec.stateKey, {...previous, status: 'destroy_failed', updated_at: this.now().toISOString()})
       throw result.error
     }
-    // The cluster's known_hosts goes with it: re-created VMs have new host keys.
+    // The cluster's known_hosts and its nodes' host keys go with it: re-created VMs get new ones.
     await rm(this.spec.ssh.knownHostsFile, {force: true})
+    await removeClusterHostKeys(this.spec.outputDir, this.name)
     const nothing = previous === undefined && owned.domains.length + owned.pools.length + owned.networks.length === 0
     const archive = nothing ? null : await archiveDestroyed(this.spec.outputDir, this.kind, this.name, previous, this.now())
     if (previous !== undefined) await store.setEntry(this.spec.stateKey, undefined)

@@ -1,14 +1,14 @@
 /**
  * Phase 2 of start: every node, `concurrency` at a time. A new node is its disk (qcow2 overlay of
- * its base volume), its cloud-init seed (uploaded to the pool), its domain (defined with the UUID
- * the seed's instance id names) and its start; an existing shut-off node is started. Each step
+ * its base volume), its cloud-init seed (uploaded to the pool; it carries the node's host key, see
+ * host-keys-step.ts), its domain (defined with the UUID the seed's instance id names) and its start; an existing shut-off node is started. Each step
  * returns the undo of what it created.
  */
 import {randomUUID} from 'node:crypto'
 import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type {Step, Undo} from '@ai-how/core'
+import type {NodeDescription, Step, Undo} from '@ai-how/core'
 import {buildSeedIso} from '../cloud-init/iso.js'
 import {seedView} from '../cloud-init/view.js'
 import {macForVm, poolName, seedVolumeName, vmVolumeName} from '../naming/index.js'
@@ -74,7 +74,7 @@ export class NodeSteps {
       {
         title: `cloud-init seed ${seed}`,
         run: async () => {
-          const created = await this.uploadSeed(node.vmName, uuid, pool, seed)
+          const created = await this.uploadSeed(node, uuid, pool, seed)
           paths.seed = created.path
           return created.undo
         },
@@ -94,10 +94,13 @@ export class NodeSteps {
     return {title: `${node.vmName}: create`, steps}
   }
 
-  private async uploadSeed(vm: string, uuid: string, pool: string, volume: string): Promise<{path: string; undo?: Undo}> {
+  private async uploadSeed(node: NodeDescription, uuid: string, pool: string, volume: string): Promise<{path: string; undo?: Undo}> {
+    const vm = node.vmName
     const key = this.record.keyPair
     if (key === undefined) throw new Error('the SSH key pair was not loaded')
-    const view = seedView({hostname: vm, user: this.spec.ssh.user, sshAuthorizedKeys: [key.publicKey], instanceId: uuid, macAddress: macForVm(vm)})
+    const hostKey = this.record.hostKeys.get(node.key)
+    if (hostKey === undefined) throw new Error(`no SSH host key was prepared for ${vm}`)
+    const view = seedView({hostname: vm, user: this.spec.ssh.user, sshAuthorizedKeys: [key.publicKey], instanceId: uuid, macAddress: macForVm(vm), hostKey})
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ai-how-seed-'))
     try {
       const file = path.join(dir, volume)

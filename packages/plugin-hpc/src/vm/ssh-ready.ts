@@ -1,7 +1,7 @@
 /**
  * Waits until the started nodes answer SSH with the cluster key at their address: the configured
  * IP, or for a DHCP node the live one (polled from leases, agent, ARP in a bounded number of virsh
- * processes). Every node has its own deadline; the known_hosts of the cluster records their keys.
+ * processes). Every node has its own deadline; the cluster's known_hosts already lists their host keys.
  * Then each node must have what ai-how needs (cloud-init finished, passwordless sudo, its hostname);
  * a failed cloud-init module is a warning naming the node, unless strictCloudInit.
  */

@@ -1,5 +1,6 @@
 /**
- * The steps of `start` for any VM cluster kind, in two phases: the shared objects one at a time
+ * The steps of `start` for any VM cluster kind: the nodes' SSH host keys and known_hosts (before
+ * anything boots), then two phases: the shared objects one at a time
  * (network, pool, base volumes), then the nodes in parallel (bounded), each as disk, seed, define and
  * start; then the SSH wait. Every step returns the undo of exactly what it created, so a failure or
  * Ctrl+C removes this run's objects and nothing else.
@@ -8,7 +9,6 @@ import {HostError} from '@ai-how/core'
 import type {HostCheckResult, Step} from '@ai-how/core'
 import {findIsoTool} from '../cloud-init/iso.js'
 import {networkName, poolName} from '../naming/index.js'
-import {forgetHostKeys, hostPatterns} from '../ssh/known-hosts.js'
 import {ensureClusterKeyPair, loadKeyPair} from '../ssh/keypair.js'
 import type {SshKeyPair} from '../ssh/keypair.js'
 import {waitForAll} from '../ssh/wait-all.js'
@@ -19,6 +19,8 @@ import type {NodePlan} from './live.js'
 import type {LiveNode} from '../inventory/hpc-inventory.js'
 import {networkViewOptions} from './render-options.js'
 import {clusterOwner} from './live.js'
+import {hostKeysStep} from './host-keys-step.js'
+import type {HostKeyRecord} from './host-keys-step.js'
 import type {EnsureOutcome} from './network-manager.js'
 import {NetworkManager} from './network-manager.js'
 import {nodesStep} from './node-steps.js'
@@ -32,6 +34,8 @@ import {VolumeManager} from './volume-manager.js'
 export interface StartRecord {
   plan: NodePlan[]
   keyPair?: SshKeyPair
+  /** Each node's SSH host key (hostKeys step), by node key. */
+  hostKeys: HostKeyRecord
   network?: EnsureOutcome
   pool?: EnsureOutcome
   /** Base image path -> volume path in the pool. */
@@ -53,7 +57,7 @@ export function liveNodesOfRun(record: StartRecord): Map<string, LiveNode> {
 }
 
 export function newStartRecord(plan: NodePlan[], baseImages: Record<string, ImageFingerprint> = {}): StartRecord {
-  return {plan, baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], gpus: new Map(), baseImages: {...baseImages}}
+  return {plan, hostKeys: new Map(), baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], gpus: new Map(), baseImages: {...baseImages}}
 }
 
 export function hostNotReady(failed: readonly HostCheckResult[]): HostError {
@@ -121,6 +125,11 @@ export class StartSteps {
     }
   }
 
+  /** Before anything boots: the nodes' host keys and the known_hosts that lists them. */
+  hostKeys(record: StartRecord): Step {
+    return hostKeysStep(this.spec, record.plan, record.hostKeys)
+  }
+
   /** Phase 1: network, pool and base volumes, one at a time. */
   shared(record: StartRecord): Step {
     const images = [...new Set(this.toCreate(record).map((p) => nodeImage(p.node, this.spec.baseImagePath)))]
@@ -186,9 +195,6 @@ export class StartSteps {
       run: async (ctx) => {
         const key = record.keyPair
         if (key === undefined) throw new Error('the SSH key pair was not loaded')
-        for (const node of running.filter((n) => record.created.includes(n.key))) {
-          await forgetHostKeys(this.spec.ssh.knownHostsFile, hostPatterns(node.ip ?? node.vmName, 22, node.vmName))
-        }
         const started = Date.now()
         record.ready = await waitForNodesSsh({
           hv: this.deps.hypervisor,

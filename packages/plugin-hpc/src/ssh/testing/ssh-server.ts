@@ -8,6 +8,7 @@ import ssh2 from 'ssh2'
 import type {Connection, ParsedKey, Server} from 'ssh2'
 import {parsableKeyPair} from '../keypair.js'
 import type {SshKeyPair} from '../keypair.js'
+import {hostPatterns, recordHostKey} from '../known-hosts.js'
 
 export const USER = 'debian'
 
@@ -45,9 +46,17 @@ export function virtualClock(onSleep?: (call: number) => void | Promise<void>): 
   }
 }
 
+/** The host key of the test servers, known before they start (ai-how writes node keys before boot). */
+export const HOST_PRIVATE = parsableKeyPair().private
+
+/** Records the test servers' host key for 127.0.0.1:port (and the alias) in `file`. */
+export async function trust(file: string, port: number, alias = 'hpc-controller'): Promise<void> {
+  const key = ssh2.utils.parseKey(HOST_PRIVATE) as ParsedKey
+  await recordHostKey(file, hostPatterns('127.0.0.1', port, alias), key.type, key.getPublicSSH().toString('base64'))
+}
+
 /** A real SSH server on 127.0.0.1 that accepts `authorized` for user debian and answers exec requests. */
-export async function startServer(port: number, authorized: SshKeyPair, answer: (command: string) => number | Answer = () => 0): Promise<TestServer> {
-  const hostPrivate = parsableKeyPair().private
+export async function startServer(port: number, authorized: SshKeyPair, answer: (command: string) => number | Answer = () => 0, hostPrivate = HOST_PRIVATE): Promise<TestServer> {
   const hostKey = ssh2.utils.parseKey(hostPrivate) as ParsedKey
   const allowed = ssh2.utils.parseKey(authorized.publicKey) as ParsedKey
   const connections = new Set<Connection>()
