@@ -22,16 +22,16 @@ export type GuestPowerOff = (target: SshTarget, options: {timeoutMs: number; sig
 const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?? ''
 
 export const sshPowerOff: GuestPowerOff = async (target, options) => {
-  let started = false
+  const session = {started: false}
   try {
     const result = await withSession({...target, acceptNewHostKey: false}, options.timeoutMs, options.signal, (client) => {
-      started = true
+      session.started = true
       return runCommand(client, POWEROFF_COMMAND)
     })
     if (result.exitCode === 0 || result.exitCode === null) return {accepted: true, detail: 'poweroff accepted'}
     return {accepted: false, detail: `poweroff exited ${result.exitCode}: ${firstLine(result.stderr) || firstLine(result.stdout) || 'no output'}`}
   } catch (error) {
-    if (started && error instanceof SshAttemptError && error.reason !== 'EXEC_FAILED') return {accepted: true, detail: `connection closed by the poweroff (${error.reason})`}
+    if (session.started && error instanceof SshAttemptError && error.reason !== 'EXEC_FAILED') return {accepted: true, detail: `connection closed by the poweroff (${error.reason})`}
     if (options.signal?.aborted === true) throw error
     const reason = error instanceof SshAttemptError ? error.reason : error instanceof Error ? error.message : String(error)
     return {accepted: false, detail: `no SSH session (${reason})`}
