@@ -21,8 +21,8 @@ export function stopSummary(r: StopResult): string {
   const forced = r.forced.length > 0 ? `; powered off after the timeout: ${r.forced.join(', ')}` : ''
   const mark = r.forced.length > 0 ? '!' : '✓'
   const nodes = r.nodes.map((n) => `  ${n.name}  ${n.method}  ${HOW[n.method]} (${n.seconds} s)`)
-  const warnings = r.warnings.map((w) => `  warning: ${w}`)
-  return [`${mark} ${r.kind} cluster ${r.name} is ${r.status}: shut down ${r.stopped.length}, already off ${r.already_off.length}${forced}`, ...nodes, ...warnings].join('\n')
+  // The warnings of forced nodes were logged (stderr) as they happened; --json carries them in `warnings`.
+  return [`${mark} ${r.kind} cluster ${r.name} is ${r.status}: shut down ${r.stopped.length}, already off ${r.already_off.length}${forced}`, ...nodes].join('\n')
 }
 
 export function destroySummary(r: DestroyResult): string {
