@@ -75,6 +75,15 @@ void describe('shutdownAll: graceful first on any image', () => {
     assert.equal(hv.domains.get('deaf')?.state, 'shutoff')
   })
 
+  void it('keeps the whole of libvirt\'s agent error in what was tried (the reason is at its end)', async () => {
+    const hv = await running(['e2e-nodbus-5b1dc0-controller'])
+    const name = 'e2e-nodbus-5b1dc0-controller'
+    const message = `virsh shutdown ${name} failed: Failed to shutdown domain '${name}': Guest agent is not responding: QEMU guest agent is not connected`
+    hv.failOn('agentShutdownDomain', name, new Error(`${message}\nerror: more`))
+    const report = await shutdownAll(hv, [target(name, true, null)], {timeoutMs: 1000, pollMs: 10})
+    assert.equal(report.nodes[0]?.tried[0], `agent: ${message}`)
+  })
+
   void it('asks every node at once: all SSH requests are in flight together', async () => {
     const names = ['n1', 'n2', 'n3', 'n4', 'n5']
     const hv = await running(names)

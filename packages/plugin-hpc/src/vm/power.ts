@@ -59,7 +59,7 @@ export interface ShutdownOptions {
 /** The first line of an error, without virsh's `error: ` prefixes. */
 function short(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
-  return (text.split('\n').find((l) => l.trim() !== '') ?? text).replace(/^(error: )+/i, '').trim().slice(0, 160)
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).replace(/^(error: )+/i, '').trim().slice(0, 300)
 }
 
 /** Asks one guest to power off; returns the channel that took the request (undefined: ACPI alone). */
