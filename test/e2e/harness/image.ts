@@ -33,7 +33,15 @@ export const IMAGE_VARIANTS = {
     file: '/etc/cloud/cloud.cfg.d/95-ai-how-e2e-plain-locale.cfg',
     text: '# e2e image variant plain-locale-fail: the locale module runs as on a plain image, and fails.\nlocale: en_US.UTF-8\n',
   },
-} as const
+  /**
+   * `no-dbus-no-agent`: dbus and the QEMU guest agent masked (systemd symlinks to /dev/null in
+   * /etc/systemd/system), as on a plain minimal image: no dbus means no logind, so nothing in the
+   * guest acts on the ACPI power button, and no agent answers on its channel.
+   */
+  'no-dbus-no-agent': {
+    masks: ['dbus.service', 'dbus.socket', 'qemu-guest-agent.service'],
+  },
+} as const satisfies Record<string, {file: string; text: string} | {masks: readonly string[]}>
 
 export type ImageVariant = keyof typeof IMAGE_VARIANTS
 
@@ -59,14 +67,9 @@ async function deriveVariant(base: GuestImage, name: ImageVariant): Promise<Gues
   const work = await mkdtemp(path.join(path.dirname(dir), `.build-${name}-`))
   try {
     const raw = path.join(work, 'root.raw')
-    const source = path.join(work, path.basename(def.file))
     await run('qemu-img', ['convert', '-O', 'raw', base.image, raw], {timeoutMs: 10 * 60_000})
-    await writeFile(source, def.text, {mode: 0o644})
-    await writeFile(path.join(work, 'debugfs.cmd'), `cd ${path.dirname(def.file)}\nwrite ${source} ${path.basename(def.file)}\n`)
-    await run('debugfs', ['-w', '-f', path.join(work, 'debugfs.cmd'), raw])
-    // debugfs reports a failed write on stdout and still exits 0: read the file back.
-    const back = await run('debugfs', ['-R', `cat ${def.file}`, raw])
-    if (back.stdout !== def.text.replace(/\n$/, '')) throw new Error(`image variant ${name}: ${def.file} reads back as ${JSON.stringify(back.stdout)}`)
+    if ('masks' in def) await maskUnits(work, raw, name, def.masks)
+    else await writeImageFile(work, raw, name, def)
     await run('e2fsck', ['-f', '-n', raw])
     const out = path.join(work, 'out')
     await mkdir(out)
@@ -76,6 +79,27 @@ async function deriveVariant(base: GuestImage, name: ImageVariant): Promise<Gues
     await rm(work, {recursive: true, force: true})
   }
   return derived
+}
+
+async function writeImageFile(work: string, raw: string, name: string, def: {file: string; text: string}): Promise<void> {
+  const source = path.join(work, path.basename(def.file))
+  await writeFile(source, def.text, {mode: 0o644})
+  await writeFile(path.join(work, 'debugfs.cmd'), `cd ${path.dirname(def.file)}\nwrite ${source} ${path.basename(def.file)}\n`)
+  await run('debugfs', ['-w', '-f', path.join(work, 'debugfs.cmd'), raw])
+  // debugfs reports a failed write on stdout and still exits 0: read the file back.
+  const back = await run('debugfs', ['-R', `cat ${def.file}`, raw])
+  if (back.stdout !== def.text.replace(/\n$/, '')) throw new Error(`image variant ${name}: ${def.file} reads back as ${JSON.stringify(back.stdout)}`)
+}
+
+/** Masks systemd units: a symlink to /dev/null in /etc/systemd/system each (whatever was there goes). */
+async function maskUnits(work: string, raw: string, name: string, units: readonly string[]): Promise<void> {
+  const script = ['cd /etc/systemd/system', ...units.flatMap((u) => [`rm ${u}`, `symlink ${u} /dev/null`])].join('\n')
+  await writeFile(path.join(work, 'debugfs.cmd'), `${script}\n`)
+  await run('debugfs', ['-w', '-f', path.join(work, 'debugfs.cmd'), raw])
+  for (const unit of units) {
+    const back = await run('debugfs', ['-R', `stat /etc/systemd/system/${unit}`, raw])
+    if (!back.stdout.includes('Fast link dest: "/dev/null"')) throw new Error(`image variant ${name}: ${unit} is not masked: ${back.stdout.slice(0, 300)}`)
+  }
 }
 
 async function ensureBaseImage(): Promise<GuestImage> {

@@ -84,7 +84,7 @@ void describe('CloudVMManager.destroy', () => {
     const kubeconfig = await readFile(path.join(f.spec.outputDir, NAME, 'kubeconfig'), 'utf8')
 
     const result = await cloudManager(f).destroy(f.run, {confirmed: true})
-    assert.ok(!f.hv.calls.some((c) => c.startsWith('shutdownDomain')), 'no ACPI request, no wait')
+    assert.ok(!f.hv.calls.some((c) => /^(shutdownDomain|agentShutdownDomain) /.test(c)), 'no ACPI or agent request, no wait')
     assert.ok(f.hv.calls.indexOf(`forceOffDomain ${CP}`) < f.hv.calls.indexOf(`undefineDomain ${CP}`))
     assert.deepEqual([...result.forced].sort(), [CP, CPU])
     assert.deepEqual(result.domains.sort(), [CP, CPU, GPU])

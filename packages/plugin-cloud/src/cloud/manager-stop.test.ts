@@ -9,6 +9,7 @@ import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
+import {hasAgentChannel} from '@ai-how/plugin-hpc'
 import type {StopResult} from '@ai-how/plugin-hpc'
 import type {DrainReport} from '../k8s/index.js'
 import {closedPort, kubeconfigText} from '../k8s/testing/fake-api.js'
@@ -44,7 +45,10 @@ after(removeCloudFixtures)
 void describe('CloudVMManager.stop', () => {
   void it('cordons and evicts through the API, stops kubelet, shuts the VMs and records stopped without live facts', async (t) => {
     const {f, api} = await started(t)
+    assert.ok([...f.hv.domains.values()].every((d) => hasAgentChannel(d.xml)), 'every domain of the cloud kind has the guest agent channel')
+    f.hv.agents.add(CP)
     const result = (await cloudManager(f).stop(f.run, 1000)) as CloudStop
+    assert.deepEqual(result.nodes.map((n) => [n.name, n.method]).sort(), [[CP, 'agent'], [CPU, 'acpi']], 'the agent where it answers; ACPI where neither it nor SSH took the request')
     const patches = api.requestsTo('PATCH', '/api/v1/nodes/')
     assert.deepEqual(patches.map((r) => [r.path, r.contentType, r.body]).sort(), [
       [`/api/v1/nodes/${CP}`, 'application/merge-patch+json', {spec: {unschedulable: true}}],

@@ -4,7 +4,7 @@ import {describe, it} from 'node:test'
 import type {ClusterStatus, StartResult, StopResult} from '@ai-how/plugin-hpc'
 import {cloudStartSummary, cloudStatusText, cloudStopSummary} from './render.js'
 
-const stop: StopResult = {kind: 'cloud', name: 'lab', status: 'stopped', stopped: ['lab-control-plane', 'lab-cpu-worker-01'], forced: [], already_off: ['lab-gpu-worker-01']}
+const stop: StopResult = {kind: 'cloud', name: 'lab', status: 'stopped', stopped: ['lab-control-plane', 'lab-cpu-worker-01'], forced: [], already_off: ['lab-gpu-worker-01'], nodes: [], warnings: []}
 
 void describe('cloud summaries', () => {
   void it('stop: the drain report in words (cordons, evictions, pods a budget kept), or why there was none', () => {

@@ -31,6 +31,18 @@ export async function shutdownDomain(runner: VirshRunner, name: string): Promise
   await runWithFallback(runner, ['shutdown', name, '--mode', 'acpi'], ['shutdown', name])
 }
 
+export const AGENT_SHUTDOWN_TIMEOUT_MS = 30_000
+
+/**
+ * Asks the guest agent to power the guest off. libvirt fails at once when the channel is missing or
+ * no agent listens on it; on success it returns when the guest shuts down or the agent goes away
+ * (it stops early in the shutdown), bounded here so that a hung agent cannot hold the stop.
+ */
+export async function agentShutdownDomain(runner: VirshRunner, name: string): Promise<void> {
+  checkName(name, 'domain')
+  await runner.run(['shutdown', name, '--mode', 'agent'], {timeoutMs: AGENT_SHUTDOWN_TIMEOUT_MS})
+}
+
 /** Undefines with NVRAM, managed-save image and snapshot metadata, so nothing of the domain stays behind. */
 export async function undefineDomain(runner: VirshRunner, name: string): Promise<void> {
   checkName(name, 'domain')

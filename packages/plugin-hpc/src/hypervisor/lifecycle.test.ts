@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {hasCode} from '@ai-how/core'
+import {AGENT_SHUTDOWN_TIMEOUT_MS} from './domains.js'
 import {replayExec} from './testing/replay-exec.js'
 import {VirshHypervisor} from './virsh-hypervisor.js'
 
@@ -22,6 +23,23 @@ const session = (uri = 'test:///default'): VirshHypervisor => new VirshHyperviso
 const withCode = (code: string) => (error: unknown) => hasCode(error, code)
 
 void describe('VirshHypervisor lifecycle on rendered XML (test driver, replayed session)', {skip}, () => {
+  void it('agent shutdown is `virsh shutdown NAME --mode agent`, bounded; without an answering agent it throws and the domain keeps running', async () => {
+    const replay = replayExec()
+    const requests: {args: readonly string[]; timeoutMs: number | undefined}[] = []
+    const hv = new VirshHypervisor({uri: 'test:///default', exec: (request) => {
+      requests.push({args: request.args, timeoutMs: request.timeoutMs})
+      return replay.exec(request)
+    }})
+    await hv.defineDomain(golden('controller.xml'))
+    await hv.startDomain('demo-controller')
+    await assert.rejects(hv.agentShutdownDomain('demo-controller'), (e: unknown) => hasCode(e, 'HYPERVISOR_COMMAND_FAILED') || hasCode(e, 'HYPERVISOR_UNSUPPORTED'))
+    assert.equal(await hv.domainState('demo-controller'), 'running')
+    const agent = requests.find((r) => r.args.includes('agent'))
+    assert.deepEqual([agent?.args.slice(3), agent?.timeoutMs], [['shutdown', 'demo-controller', '--mode', 'agent'], AGENT_SHUTDOWN_TIMEOUT_MS])
+    await assert.rejects(hv.agentShutdownDomain('bad name; reboot'))
+    assert.equal(requests.filter((r) => r.args.includes('agent')).length, 1, 'an unsafe name never reaches virsh')
+  })
+
   void it('domain: define -> start -> ACPI shutdown -> start -> force off -> undefine', async () => {
     const hv = session()
     await hv.defineDomain(golden('controller.xml'))

@@ -123,6 +123,11 @@ export interface Hypervisor {
   startDomain(name: string): Promise<void>
   /** ACPI shutdown request; returns at once (poll `domainState`). */
   shutdownDomain(name: string): Promise<void>
+  /**
+   * Shutdown through the QEMU guest agent (`virsh shutdown --mode agent`): resolves once the agent
+   * took the request; throws at once when the domain has no agent channel or no agent is connected.
+   */
+  agentShutdownDomain(name: string): Promise<void>
   /** Immediate power-off. */
   forceOffDomain(name: string): Promise<void>
   /** Undefines the domain and its NVRAM, managed-save image and snapshot metadata. Stop it first: a running domain would stay up as a transient one. */

@@ -5,7 +5,7 @@
  */
 import {addDhcpHost, defineNetwork, dhcpLeases, listNetworks, removeDhcpHost, setNetworkAutostart} from './networks.js'
 import {domainAddresses} from './addresses.js'
-import {defineDomain, describeDomains, domainState, domainStates, listDomains, shutdownDomain, undefineDomain} from './domains.js'
+import {agentShutdownDomain, defineDomain, describeDomains, domainState, domainStates, listDomains, shutdownDomain, undefineDomain} from './domains.js'
 import {listOwned} from './owned.js'
 import {VirshRunner} from './runner.js'
 import type {VirshRunnerOptions} from './runner.js'
@@ -56,6 +56,10 @@ export class VirshHypervisor implements Hypervisor {
 
   async shutdownDomain(name: string): Promise<void> {
     return shutdownDomain(this.runner, name)
+  }
+
+  async agentShutdownDomain(name: string): Promise<void> {
+    return agentShutdownDomain(this.runner, name)
   }
 
   async forceOffDomain(name: string): Promise<void> {

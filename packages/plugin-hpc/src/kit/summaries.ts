@@ -14,10 +14,15 @@ export function startSummary(r: StartResult): string {
   return lines.join('\n')
 }
 
+const HOW = {agent: 'guest agent', ssh: 'poweroff over SSH', acpi: 'ACPI', forced: 'FORCED off after the timeout'} as const
+
 export function stopSummary(r: StopResult): string {
   if (r.status === 'not_created') return `${r.kind} cluster ${r.name} has no VM: nothing to stop.`
   const forced = r.forced.length > 0 ? `; powered off after the timeout: ${r.forced.join(', ')}` : ''
-  return `✓ ${r.kind} cluster ${r.name} is ${r.status}: shut down ${r.stopped.length}, already off ${r.already_off.length}${forced}`
+  const mark = r.forced.length > 0 ? '!' : '✓'
+  const nodes = r.nodes.map((n) => `  ${n.name}  ${n.method}  ${HOW[n.method]} (${n.seconds} s)`)
+  // The warnings of forced nodes were logged (stderr) as they happened; --json carries them in `warnings`.
+  return [`${mark} ${r.kind} cluster ${r.name} is ${r.status}: shut down ${r.stopped.length}, already off ${r.already_off.length}${forced}`, ...nodes].join('\n')
 }
 
 export function destroySummary(r: DestroyResult): string {

@@ -15,7 +15,9 @@ import {destroySteps, findOwned} from './destroy.js'
 import type {DestroyReport} from './destroy.js'
 import {recordedFingerprints} from './base-fingerprint.js'
 import {clusterOwner, planNodes, readLive} from './live.js'
-import {isActiveState, shutdownAll} from './power.js'
+import {forcedWarning, isActiveState, shutdownAll} from './power.js'
+import type {NodeStop} from './power.js'
+import {powerTargets} from './power-targets.js'
 import type {DestroyResult, StartResult, StopResult} from './results.js'
 import {newStartRecord, StartSteps} from './start-steps.js'
 import type {StartRecord} from './start-steps.js'
@@ -171,15 +173,21 @@ export class ClusterManager {
     const before = await this.liveDomains()
     const active = [...before.values()].filter((d) => isActiveState(d.state))
     const record: StopRecord = {previous, active, extras: {}}
-    const report = {graceful: [] as string[], forced: [] as string[]}
+    const report = {graceful: [] as string[], forced: [] as string[], nodes: [] as NodeStop[], warnings: [] as string[]}
     const uri = this.deps.hypervisor.uri
     const step: Step = {
       title: `Shut down ${active.length} VM(s) of ${this.name}`,
       skip: active.length === 0 ? 'no VM of the cluster runs' : false,
       run: async (ctx) => {
-        const result = await shutdownAll(this.deps.hypervisor, active.map((d) => d.name), {timeoutMs, signal: ctx.signal, onProgress: (l) => { ctx.setOutput(l) }})
+        const targets = await powerTargets(this.deps.hypervisor, this.spec, active)
+        const result = await shutdownAll(this.deps.hypervisor, targets, {timeoutMs, signal: ctx.signal, onProgress: (l) => { ctx.setOutput(l) }, ...(this.deps.sshPowerOff === undefined ? {} : {sshPowerOff: this.deps.sshPowerOff})})
         report.graceful.push(...result.graceful)
         report.forced.push(...result.forced)
+        report.nodes.push(...result.nodes)
+        for (const node of result.nodes.filter((n) => n.method === 'forced')) {
+          report.warnings.push(forcedWarning(node, timeoutMs))
+          ctx.log.warn(forcedWarning(node, timeoutMs))
+        }
         for (const node of this.spec.cluster.nodes.filter((n) => before.has(n.vmName))) await this.deps.contributions.lifecycle('after-stop', node, uri)
         return undefined
       },
@@ -199,6 +207,8 @@ export class ClusterManager {
       status,
       stopped: report.graceful,
       forced: report.forced,
+      nodes: report.nodes,
+      warnings: report.warnings,
       already_off: [...before.values()].filter((d) => !isActiveState(d.state)).map((d) => d.name),
       ...record.extras,
     }

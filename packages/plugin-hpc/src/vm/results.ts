@@ -1,4 +1,5 @@
 /** What start, stop and destroy of a VM cluster return (the data of `--json`). */
+import type {NodeStop} from './power.js'
 
 export interface StartResult {
   kind: string
@@ -21,10 +22,14 @@ export interface StopResult {
   kind: string
   name: string
   status: string
-  /** Shut down by ACPI / powered off after the timeout / already off. */
+  /** Shut down by the guest (agent, ssh or acpi) / powered off after the timeout / already off. */
   stopped: string[]
   forced: string[]
   already_off: string[]
+  /** Each node that was running: how it stopped and what each channel answered. */
+  nodes: NodeStop[]
+  /** One per node powered off by force. */
+  warnings: string[]
 }
 
 export interface DestroyResult {

@@ -7,6 +7,7 @@ import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
+import {stopSummary} from '../kit/summaries.js'
 import {ClusterManager} from './cluster-manager.js'
 import {fixtureCluster, fixtureDir, makeFixture, removeFixtures} from './testing/cluster-fixture.js'
 import type {Fixture} from './testing/cluster-fixture.js'
@@ -20,7 +21,7 @@ async function uuids(f: Fixture): Promise<string[]> {
 after(removeFixtures)
 
 void describe('ClusterManager.stop and a later start', () => {
-  void it('shuts down by ACPI, powers off a VM that ignores it after the timeout, releases, and records stopped', async () => {
+  void it('shuts down by ACPI, powers off a VM that ignores it after the timeout (a warning naming it), releases, and records stopped', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
     await manager(f).start(f.run)
     f.hv.ignoresAcpi.add('lab-compute-01')
@@ -28,12 +29,38 @@ void describe('ClusterManager.stop and a later start', () => {
     const result = await manager(f).stop(f.run, 50)
     assert.deepEqual(result.stopped, ['lab-controller'])
     assert.deepEqual(result.forced, ['lab-compute-01'])
+    assert.deepEqual(result.nodes.map((n) => [n.name, n.method]), [['lab-controller', 'acpi'], ['lab-compute-01', 'forced']])
+    assert.equal(result.warnings.length, 1)
+    assert.match(result.warnings[0] ?? '', /^lab-compute-01 was still running after 0 s and was powered off by force \(agent: .*not connected; ssh: no SSH session \(test\); acpi: request sent\)$/)
+    assert.deepEqual(f.warnings.filter((w) => w.includes('powered off by force')).length, 1, 'the warning reaches the log (stderr) too')
+    assert.match(stopSummary(result), /^! hpc cluster lab is stopped: .*\n {2}lab-controller {2}acpi {2}ACPI \([\d.]+ s\)\n {2}lab-compute-01 {2}forced {2}FORCED off after the timeout \([\d.]+ s\)$/)
     assert.equal(result.status, 'stopped')
     assert.deepEqual([...f.hv.domains.values()].map((d) => d.state), ['shutoff', 'shutoff'])
     assert.deepEqual(f.lifecycle.map((c) => `${c.phase} ${c.node}`).sort(), ['after-stop compute-01', 'after-stop controller'])
     const entry = await new StateStore(f.spec.statePath).getEntry('hpc_cluster')
     assert.equal(entry?.status, 'stopped')
     assert.equal(entry.nodes.controller?.state, 'shutoff')
+  })
+
+  void it('asks each node through the guest agent where it answers, else over SSH with the cluster key at its address', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    await manager(f).start(f.run)
+    f.hv.agents.add('lab-controller')
+    f.hv.ignoresAcpi.add('lab-controller').add('lab-compute-01')
+    const keys: string[] = []
+    f.deps.sshPowerOff = (target) => {
+      f.sshPowerOffs.push(`${target.user}@${target.host} ${target.hostAlias ?? ''}`)
+      keys.push(`${String(target.privateKey).includes('OPENSSH PRIVATE KEY')} ${target.knownHostsFile}`)
+      const d = f.hv.domains.get(target.hostAlias ?? '')
+      if (d) d.state = 'shutoff'
+      return Promise.resolve({accepted: true, detail: 'poweroff accepted'})
+    }
+    const result = await manager(f).stop(f.run, 5000)
+    assert.deepEqual(result.nodes.map((n) => [n.name, n.method]).sort(), [['lab-compute-01', 'ssh'], ['lab-controller', 'agent']])
+    assert.deepEqual(f.sshPowerOffs, ['debian@10.50.0.11 lab-compute-01'])
+    assert.deepEqual(keys, [`true ${f.spec.ssh.knownHostsFile}`])
+    assert.deepEqual([result.forced, result.warnings], [[], []])
+    assert.match(stopSummary(result), /^✓ hpc cluster lab is stopped: shut down 2, already off 0\n/)
   })
 
   void it('start of a stopped cluster boots the same domains (same UUIDs) and defines nothing', async () => {
@@ -96,7 +123,8 @@ void describe('ClusterManager.destroy', () => {
     await manager(f).start(f.run)
     await new StateStore(f.spec.statePath).update((doc) => { doc.cloud_cluster = {name: 'other', config_file: 'x', status: 'running', nodes: {}} })
     const result = await manager(f).destroy(f.run, {confirmed: true})
-    assert.ok(!f.hv.calls.includes('shutdownDomain lab-controller'), 'no ACPI request, no wait')
+    assert.deepEqual(f.hv.calls.filter((c) => /^(shutdownDomain|agentShutdownDomain) /.test(c)), [], 'no ACPI or agent request, no wait')
+    assert.deepEqual(f.sshPowerOffs, [], 'no poweroff over SSH')
     assert.ok(f.hv.calls.indexOf('forceOffDomain lab-controller') < f.hv.calls.indexOf('undefineDomain lab-controller'))
     assert.deepEqual([...result.forced].sort(), ['lab-compute-01', 'lab-controller'])
     assert.deepEqual(f.hv.inventory(), [])

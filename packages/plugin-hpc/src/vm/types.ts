@@ -10,6 +10,7 @@ import type {LibvirtRenderer} from '../render/renderer.js'
 import type {SeedView} from '../cloud-init/view.js'
 import type {WaitForAllOptions} from '../ssh/wait-all.js'
 import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
+import type {GuestPowerOff} from './ssh-poweroff.js'
 
 /** Per-node VM choices that the ClusterDescription does not carry. */
 export interface NodeVmOptions {
@@ -78,6 +79,8 @@ export interface ClusterManagerDeps {
   seedBuilder?: SeedBuilder
   /** Default: ssh/waitForAll. */
   waitForSsh?: SshWaiter
+  /** How stop powers a guest off over SSH. Default: sshPowerOff. */
+  sshPowerOff?: GuestPowerOff
   now?: () => Date
 }
 

@@ -149,7 +149,7 @@ export async function cloudFixture(): Promise<CloudFixture> {
     sshTimeoutMs: 5000,
   }
   const hv = new FakeHypervisor()
-  const deps: ClusterManagerDeps = {hypervisor: hv, renderer: new LibvirtRenderer(), contributions, log, seedBuilder: async (view, file) => { await writeFile(file, JSON.stringify(view)) }, waitForSsh: waiter}
+  const deps: ClusterManagerDeps = {hypervisor: hv, renderer: new LibvirtRenderer(), contributions, log, seedBuilder: async (view, file) => { await writeFile(file, JSON.stringify(view)) }, waitForSsh: waiter, sshPowerOff: () => Promise.resolve({accepted: false, detail: 'no SSH session (test)'})}
   const ctx = {kind: 'cloud', cluster, section, outputDir, statePath: spec.statePath, options: {}, loaded: {file: spec.configFile}, log, signal: new AbortController().signal, contributions} as unknown as ClusterContext
   const deployCalls: DeployCall[] = []
   const deployFailure: {failure?: string} = {}

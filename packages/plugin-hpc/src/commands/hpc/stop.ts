@@ -6,7 +6,7 @@ import type {StopResult} from '../../vm/results.js'
 export default class HpcStop extends ClusterCommand {
   static override summary = 'Shut down every VM of the hpc cluster of CONFIG.'
 
-  static override description = `Sends an ACPI shutdown request to all running VMs of the cluster at once and powers off those still running after --timeout seconds; GPUs they held are released. The VMs, disks and network stay: \`hpc start\` boots the same VMs again. The state entry says stopped.`
+  static override description = `Asks every running VM of the cluster at once to power off, gracefully on any image: through the QEMU guest agent when it answers, else with a poweroff over SSH with the cluster key (sudo systemctl poweroff), and an ACPI request as well. Only a VM still running after --timeout seconds is powered off by force: a warning names it (and, under --json, the result's warnings). The result names each VM and how it stopped (agent, ssh, acpi, forced). GPUs the VMs held are released. The VMs, disks and network stay: \`hpc start\` boots the same VMs again. The state entry says stopped.`
 
   static override examples = ['<%= config.bin %> hpc stop examples/hpc-small.yaml', '<%= config.bin %> hpc stop cluster.yaml --timeout 30']
 

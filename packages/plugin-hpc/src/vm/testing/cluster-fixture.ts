@@ -48,6 +48,8 @@ export interface Fixture {
   /** Makes the SSH waiter fail (or answer again with undefined). */
   sshFailure: {error?: Error}
   sshCalls: string[][]
+  /** `user@host alias` of each poweroff asked over SSH. */
+  sshPowerOffs: string[]
   warnings: string[]
   /** What contributions.hostChecks() answers. */
   hostChecks: HostCheckResult[]
@@ -78,6 +80,7 @@ export async function makeFixture(cluster: ClusterDescription, dir?: string): Pr
   const contributions = new Map<string, NodeContribution>()
   const sshFailure: {error?: Error} = {}
   const sshCalls: string[][] = []
+  const sshPowerOffs: string[] = []
   const warnings: string[] = []
   const hostChecks: HostCheckResult[] = []
   const log: Logger = {info: () => undefined, debug: () => undefined, warn: (m) => warnings.push(m)}
@@ -119,6 +122,11 @@ export async function makeFixture(cluster: ClusterDescription, dir?: string): Pr
     log,
     seedBuilder: async (view, file) => { await writeFile(file, JSON.stringify(view)) },
     waitForSsh: waiter,
+    // No real SSH from unit tests: a guest that cannot be reached (a test replaces it to accept).
+    sshPowerOff: (target) => {
+      sshPowerOffs.push(`${target.user}@${target.host} ${target.hostAlias ?? ''}`)
+      return Promise.resolve({accepted: false, detail: 'no SSH session (test)'})
+    },
   }
-  return {dir: root, hv, spec, deps, lifecycle, busy, contributions, sshFailure, sshCalls, warnings, hostChecks, run: {json: true, keepOnFailure: false, handleSigint: false}}
+  return {dir: root, hv, spec, deps, lifecycle, busy, contributions, sshFailure, sshCalls, sshPowerOffs, warnings, hostChecks, run: {json: true, keepOnFailure: false, handleSigint: false}}
 }

@@ -43,6 +43,8 @@ export class FakeHypervisor implements Hypervisor {
   readonly storage = new FakeStorage(this)
   /** Domains that ignore ACPI shutdown requests. */
   readonly ignoresAcpi = new Set<string>()
+  /** Domains whose guest agent answers (the others: not connected). */
+  readonly agents = new Set<string>()
   /** Live addresses the fake reports, by domain name. */
   readonly addresses = new Map<string, string>()
   private readonly failures = new Map<string, Error>()
@@ -92,6 +94,15 @@ export class FakeHypervisor implements Hypervisor {
     const d = this.domain(name)
     if (d.state !== 'running') throw new HypervisorError(`domain ${name} is not running`, {code: 'HYPERVISOR_NOT_ACTIVE'})
     if (!this.ignoresAcpi.has(name)) d.state = 'shutoff'
+  }
+
+  async agentShutdownDomain(name: string): Promise<void> {
+    await io()
+    this.record('agentShutdownDomain', name)
+    const d = this.domain(name)
+    if (d.state !== 'running') throw new HypervisorError(`domain ${name} is not running`, {code: 'HYPERVISOR_NOT_ACTIVE'})
+    if (!this.agents.has(name)) throw new HypervisorError('Guest agent is not responding: QEMU guest agent is not connected', {code: 'HYPERVISOR_COMMAND_FAILED'})
+    d.state = 'shutoff'
   }
 
   async forceOffDomain(name: string): Promise<void> {
