@@ -24,7 +24,7 @@ const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?
 export const sshPowerOff: GuestPowerOff = async (target, options) => {
   const session = {started: false}
   try {
-    const result = await withSession({...target, acceptNewHostKey: false}, options.timeoutMs, options.signal, (client) => {
+    const result = await withSession(target, options.timeoutMs, options.signal, (client) => {
       session.started = true
       return runCommand(client, POWEROFF_COMMAND)
     })
