@@ -92,8 +92,8 @@ void describe('ai-how inventory', () => {
     assert.equal(unknown.exitCode, 2, show(unknown))
     assert.match(unknown.stderr, /no installed plugin provides the cluster kind "nosuch"/)
     const format = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '-f', 'json'])
-    assert.equal(format.exitCode, 1, show(format))
-    assert.match(format.stderr, /Expected --format=json to be one of: ini, yaml/)
+    assert.equal(format.exitCode, 2, show(format))
+    assert.match(format.stderr, /Expected --format=json to be one of: ini, yaml\n {2}→ See the usage: ai-how inventory --help/)
     assert.equal(format.stdout, '')
   })
 

@@ -39,8 +39,8 @@ void describe('a linked third-party plugin (ai-how-plugin-demo)', () => {
 
   void it('is unknown before it is linked', async () => {
     const hello = await box.run(['demo', 'hello'])
-    assert.equal(hello.code, 1, show(hello))
-    assert.match(hello.stderr, /command demo:hello not found/, show(hello))
+    assert.equal(hello.code, 2, show(hello))
+    assert.match(hello.stderr, /"demo" is not an ai-how command/, show(hello))
     const validate = await box.run(['validate', good])
     assert.equal(validate.code, 2, show(validate))
     assert.match(validate.stderr, /unknown cluster kind "demo"/, show(validate))
@@ -114,8 +114,8 @@ void describe('a linked third-party plugin (ai-how-plugin-demo)', () => {
     const unlinkDemo = await box.run(['plugins', 'unlink', 'ai-how-plugin-demo'])
     assert.equal(unlinkDemo.code, 0, show(unlinkDemo))
     const hello = await box.run(['demo', 'hello'])
-    assert.equal(hello.code, 1, show(hello))
-    assert.match(hello.stderr, /command demo:hello not found/, show(hello))
+    assert.equal(hello.code, 2, show(hello))
+    assert.match(hello.stderr, /"demo" is not an ai-how command/, show(hello))
     const validate = await box.run(['validate', good])
     assert.equal(validate.code, 2, show(validate))
   })

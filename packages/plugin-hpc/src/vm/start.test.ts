@@ -2,6 +2,7 @@
  * start of a VM cluster over the in-memory hypervisor: what is created, what a re-run keeps, what a
  * failure undoes (only this run's objects), and what the state file says afterwards.
  */
+import path from 'node:path'
 import assert from 'node:assert/strict'
 import {readFile} from 'node:fs/promises'
 import {after, describe, it} from 'node:test'
@@ -133,7 +134,10 @@ void describe('ClusterManager.start', () => {
     const recorded = await entry(f)
     assert.equal(recorded?.status, 'failed')
     assert.deepEqual(Object.keys(recorded.nodes).sort(), ['compute-01', 'controller'])
+    const keys = path.join(f.dir, 'output', 'keys', 'lab')
     assert.deepEqual(recorded.left_behind, [
+      `host key ${path.join(keys, 'lab-controller.ssh_host_ed25519_key')}`, `host key ${path.join(keys, 'lab-compute-01.ssh_host_ed25519_key')}`,
+      `known_hosts ${path.join(keys, 'known_hosts')}`,
       'network lab-network', 'pool lab-pool', 'volume lab-base.qcow2',
       'volume lab-controller.qcow2', 'volume lab-compute-01.qcow2', 'volume lab-controller-seed.iso',
       'domain lab-controller', 'start of lab-controller',
