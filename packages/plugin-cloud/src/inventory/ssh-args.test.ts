@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {toIni, toYaml} from '@ai-how/core'
-import {dashO, sshArgvThroughAnsible, sshCommonArgs, sshConfig, toolAvailable} from '@ai-how/plugin-hpc'
+import {sshCommonArgs} from '@ai-how/plugin-hpc'
+import {dashO, sshArgvThroughAnsible, sshConfig, toolAvailable} from '@ai-how/plugin-hpc/testing'
 import {buildCloudInventory} from './cloud-inventory.js'
 import {access, ansibleList, example} from './test-support.js'
 

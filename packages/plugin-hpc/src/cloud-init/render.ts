@@ -1,5 +1,5 @@
 /**
- * Renders the NoCloud seed files from templates/cloud-init/*.hbs.
+ * Renders the NoCloud seed files from this package's templates/cloud-init/*.hbs.
  *
  * YAML safety: handlebars escapes for HTML (`&quot;`, `&#x27;`), which is wrong in YAML, and
  * unescaped text could break the YAML structure. So the templates are compiled with
@@ -12,7 +12,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import Handlebars from 'handlebars'
 import {PluginContractError} from '@ai-how/core'
-import {findTemplatesDir} from './templates.js'
+import {templatesDir} from '../templates-dir.js'
 import type {SeedView} from './view.js'
 
 export interface SeedFiles {
@@ -32,7 +32,7 @@ hbs.registerHelper('json', (value: unknown) => {
 
 /** Renders the three seed files for a validated view (see seedView). */
 export async function renderSeedFiles(view: SeedView, options: {templatesDir?: string} = {}): Promise<SeedFiles> {
-  const dir = path.join(options.templatesDir ?? findTemplatesDir(), 'cloud-init')
+  const dir = path.join(options.templatesDir ?? templatesDir(), 'cloud-init')
   const render = async (name: string): Promise<string> => {
     const file = path.join(dir, `${name}.hbs`)
     const source = await readFile(file, 'utf8')

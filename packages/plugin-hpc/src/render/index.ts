@@ -1,5 +1,5 @@
 export type * from './views.js'
-export {LibvirtRenderer, assertTripleStashOnlyForDevices, findLibvirtTemplatesDir} from './renderer.js'
+export {LibvirtRenderer, assertTripleStashOnlyForDevices} from './renderer.js'
 export type {DomainTemplateSet} from './renderer.js'
 export {buildDomainView} from './domain-view.js'
 export type {DomainViewOptions} from './domain-view.js'

@@ -1,5 +1,5 @@
 /**
- * Renders the libvirt XML templates (templates/libvirt/*.hbs) from typed view models, on an
+ * Renders the libvirt XML templates (this package's templates/libvirt/*.hbs) from typed view models, on an
  * isolated handlebars instance (no helpers or partials shared with other plugins) compiled with
  * `strict: true` (a missing key throws instead of rendering ''). Each template is checked when it
  * is loaded: the only unescaped expression allowed is `{{{this}}}` directly inside
@@ -14,13 +14,8 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import Handlebars from 'handlebars'
 import {PluginContractError} from '@ai-how/core'
-import {findTemplatesDir} from '../cloud-init/templates.js'
+import {libvirtTemplatesDir} from '../templates-dir.js'
 import type {DomainView, NetworkView, PoolView, VolumeView} from './views.js'
-
-/** The nearest `templates/` folder above `start` that holds templates/libvirt (works from src/ and dist/). */
-export function findLibvirtTemplatesDir(start: string = import.meta.dirname): string {
-  return findTemplatesDir(path.join('libvirt', 'domain.xml.hbs'), start)
-}
 
 type Node = hbs.AST.Statement | hbs.AST.Program
 
@@ -77,7 +72,7 @@ export class LibvirtRenderer {
   private layoutLoaded = false
 
   constructor(
-    readonly templatesDir: string = findLibvirtTemplatesDir(),
+    readonly templatesDir: string = libvirtTemplatesDir(),
     readonly domainTemplates?: DomainTemplateSet,
   ) {}
 
