@@ -3,6 +3,9 @@
 // example, unchanged, its image paths as written: no AI_HOW_IMAGE_DIR) boots its three guests from
 // that link, runs its deploy playbook, and every guest shows over SSH what the playbook wrote there;
 // status reports every node running at its configured IP, and `hpc destroy --force` leaves nothing.
+// The ai-how that does it is the one a user installs: the workspace packages packed and installed
+// into an empty prefix with `npm install -g` (harness/installed-cli.ts), run from outside the
+// repository, so its templates and oclif manifest are the packaged ones.
 import assert from 'node:assert/strict'
 import {mkdtemp, realpath, rm} from 'node:fs/promises'
 import os from 'node:os'
@@ -11,8 +14,8 @@ import {after, before, describe, it} from 'node:test'
 
 import {parseEnvLines} from './harness/env-file.js'
 import {run} from './harness/exec.js'
-import {ensureHost, findLeftovers, makeAiHowDirs, releaseHost, repoRoot, runAiHow, sshRun, virsh} from './harness/index.js'
-import type {AiHowDirs, E2eHost} from './harness/index.js'
+import {ensureHost, findLeftovers, installCli, makeAiHowDirs, releaseHost, repoRoot, runAiHow, sshRun, virsh} from './harness/index.js'
+import type {AiHowDirs, E2eHost, InstalledCli} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
 
 const example = path.join(repoRoot, 'examples', 'hpc-tiny.yaml')
@@ -30,9 +33,10 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
   let dirs: AiHowDirs | undefined
   let work: string | undefined
   let env: Record<string, string> = {}
+  let cli: InstalledCli | undefined
   const aiHow = async (args: string[]): Promise<{exitCode: number; stdout: string; stderr: string}> => {
-    assert.ok(host && dirs && work)
-    return runAiHow(host, [...args, '--state', path.join(work, 'output', 'state.json')], {dirs, env, timeoutMs: 20 * 60_000})
+    assert.ok(host && dirs && work && cli)
+    return runAiHow(host, [...args, '--state', path.join(work, 'output', 'state.json')], {dirs, env, bin: cli.bin, timeoutMs: 20 * 60_000})
   }
 
   before(async () => {
@@ -43,6 +47,7 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     assert.equal(await realpath(path.join(CURRENT, 'base.qcow2')), image, `${CURRENT} is the image the script built`)
     dirs = await makeAiHowDirs()
     work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-tiny-'))
+    cli = await installCli(work)
     // Nested KVM does not work on these machines: the example's own switch turns on emulation. An
     // empty AI_HOW_IMAGE_DIR counts as unset, so the example's own default path is used.
     env = {AI_HOW_IMAGE_DIR: '', AI_HOW_ENABLE_KVM: 'false'}
@@ -50,7 +55,7 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
 
   after(async () => {
     if (host !== undefined) {
-      if (dirs !== undefined && (await findLeftovers(host, 'hpc-tiny')).length > 0) await aiHow(['hpc', 'destroy', example, '--force'])
+      if (dirs !== undefined && cli !== undefined && (await findLeftovers(host, 'hpc-tiny')).length > 0) await aiHow(['hpc', 'destroy', example, '--force'])
       await releaseHost()
     }
     if (work !== undefined) await rm(work, {recursive: true, force: true})
@@ -58,7 +63,8 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
   })
 
   void it('starts, deploys, reports all running at the configured IPs, and is destroyed without a trace', async (t) => {
-    assert.ok(host)
+    assert.ok(host && cli)
+    t.diagnostic(`ai-how installed from the packed workspaces: ${cli.bin}`)
     const t0 = performance.now()
     const start = await aiHow(['hpc', 'start', example, '--json'])
     t.diagnostic(`hpc start examples/hpc-tiny.yaml: ${((performance.now() - t0) / 1000).toFixed(1)} s`)

@@ -31,6 +31,8 @@ export interface RunAiHowOptions {
   /** Working folder (default dirs.root, so that nothing lands in the repository). */
   cwd?: string
   timeoutMs?: number
+  /** The ai-how to run (default the repository's packages/core/bin/run.js; e.g. an installed one: installed-cli.ts). */
+  bin?: string
   /**
    * Run on a pseudo-terminal (python3's pty module) with these bytes typed on it, as a person at a
    * terminal would answer a prompt. stdout and stderr then both arrive in stdout.
@@ -72,7 +74,8 @@ export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunA
     FORCE_COLOR: '0',
     ...options.env,
   }
-  const command = options.terminalInput === undefined ? nsenterArgs(host, cwd, process.execPath, [aiHowBin, ...args]) : nsenterArgs(host, cwd, 'python3', ['-c', PTY_WRAPPER, process.execPath, aiHowBin, ...args])
+  const bin = options.bin ?? aiHowBin
+  const command = options.terminalInput === undefined ? nsenterArgs(host, cwd, process.execPath, [bin, ...args]) : nsenterArgs(host, cwd, 'python3', ['-c', PTY_WRAPPER, process.execPath, bin, ...args])
   const child = execa('nsenter', command, {
     env, cwd, reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
     ...(options.terminalInput === undefined ? {stdin: 'ignore' as const} : {input: options.terminalInput}),
