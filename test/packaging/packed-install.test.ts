@@ -23,6 +23,8 @@ const KIT = ['dist/inventory/testing/ssh-probe', 'dist/testing', 'dist/vm/testin
 const FORBIDDEN = [/(^|\/)(testing|test-support|fixtures)\//, /test-support\./, /\.test\./, /\.map$/, /tsbuildinfo/, /(^|\/)src\//]
 
 const example = path.join(repoRoot, 'examples', 'hpc-tiny.yaml')
+/** An hpc and a cloud cluster: plan renders from both plugin-hpc's and plugin-cloud's templates. */
+const both = path.join(repoRoot, 'examples', 'hpc-and-cloud.yaml')
 const skip = (await npmAvailable()) ? false : 'npm is not installed'
 
 /** Every file under `dir`, relative to `base`. */
@@ -104,20 +106,20 @@ void describe('packed packages installed into an empty prefix', {skip, timeout: 
     assert.equal(validate.stderr, '')
   })
 
-  void it('plan --show-xml on the test driver renders the same XML from the packaged templates as the repository does', async () => {
+  void it('plan --show-xml on the test driver renders the same XML from the packaged templates (hpc and cloud) as the repository does', async () => {
     const env = {LIBVIRT_DEFAULT_URI: 'test:///default', AI_HOW_IMAGE_DIR: '/nonexistent'}
     const text = await installed(['plan', example, '--show-xml'], env)
     assert.equal(text.exitCode, 0, `${text.stdout}\n${text.stderr}`)
     assert.match(text.stdout, /<domain type='qemu'|<domain type='kvm'/)
     assert.match(text.stdout, /<network>\n\s*<name>hpc-tiny-network<\/name>/)
-    type Plan = {items: {name: string; xml?: string}[]}[] | {items: {name: string; xml?: string}[]}
-    const xmlOf = (stdout: string): string[] => [JSON.parse(stdout) as Plan].flat().flatMap((r) => r.items.map((i) => `${i.name}\n${i.xml ?? ''}`))
-    const ours = await installed(['plan', example, '--show-xml', '--json'], env)
-    const repo = await execa(process.execPath, [path.join(repoRoot, 'packages/core/bin/run.js'), 'plan', example, '--show-xml', '--json'], {cwd: box, reject: false, env: {NO_COLOR: '1', AI_HOW_DATA_DIR: path.join(box, 'data'), AI_HOW_SYSFS_ROOT: '/nonexistent', ...env}})
+    type Plan = {kind: string; items: {name: string; xml?: string}[]}[]
+    const xmlOf = (stdout: string): string[] => (JSON.parse(stdout) as Plan).flatMap((r) => r.items.map((i) => `${r.kind} ${i.name}\n${i.xml ?? ''}`))
+    const ours = await installed(['plan', both, '--show-xml', '--json'], env)
+    const repo = await execa(process.execPath, [path.join(repoRoot, 'packages/core/bin/run.js'), 'plan', both, '--show-xml', '--json'], {cwd: box, reject: false, env: {NO_COLOR: '1', AI_HOW_DATA_DIR: path.join(box, 'data'), AI_HOW_SYSFS_ROOT: '/nonexistent', ...env}})
     assert.equal(ours.exitCode, 0, ours.stderr)
     assert.equal(repo.exitCode, 0, repo.stderr)
     const rendered = xmlOf(ours.stdout)
-    assert.ok(rendered.filter((x) => x.includes('<domain ')).length >= 3, 'the three domains are rendered')
+    for (const kind of ['hpc', 'cloud']) assert.ok(rendered.some((x) => x.startsWith(`${kind} `) && x.includes('<domain ')), `${kind} domains are rendered`)
     assert.deepEqual(rendered, xmlOf(repo.stdout))
   })
 })
