@@ -1,0 +1,81 @@
+/**
+ * The plugin author's kit end to end, without a VM: examples/plugin-devbox is packed with npm,
+ * installed from the tarball with `ai-how plugins install` into an isolated data dir (it finds
+ * @ai-how/core and @ai-how/plugin-hpc through the CLI: no registry), and its `devbox` kind is
+ * validated, planned and reported on libvirt's test driver through the real binary. Installing
+ * prints no warning; the example's own tests (the FakeHypervisor lifecycle) pass.
+ */
+import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {promisify} from 'node:util'
+import {after, before, describe, it} from 'node:test'
+import type {Sandbox} from './cli.js'
+import {assertBuilt, repoRoot, sandbox, show} from './cli.js'
+import {devboxConfig, packDevbox, warningLines} from './devbox-kit.js'
+
+const run = promisify(execFile)
+
+void describe('the devbox example plugin, packed and installed (ai-how plugins install <tarball>)', () => {
+  let box: Sandbox
+  let good: string
+  before(async () => {
+    assertBuilt()
+    // This machine's ~/.npmrc makes npm warn about a setting of its own: not the plugin's doing.
+    process.env.npm_config_userconfig = '/dev/null'
+    box = await sandbox()
+    good = path.join(box.dir, 'devbox.yaml')
+    await writeFile(path.join(box.dir, 'base.qcow2'), '')
+    await writeFile(good, devboxConfig({uri: 'test:///default', image: path.join(box.dir, 'base.qcow2')}))
+  })
+  after(async () => {
+    await box.dispose()
+  })
+
+  void it('installs from the packed tarball, printing no warning, and lists as a user plugin', async () => {
+    const tarball = await packDevbox(box.dir)
+    const install = await box.run(['plugins', 'install', `file:${tarball}`])
+    assert.equal(install.code, 0, show(install))
+    assert.deepEqual(warningLines(install.stderr), [], show(install))
+    const list = await box.run(['plugins'])
+    assert.match(list.stdout, /^ai-how-plugin-devbox 0\.1\.0$/m, show(list))
+  })
+
+  void it('validates a devbox section (exit 0), and rejects a bad one at each devbox field (exit 2)', async () => {
+    const ok = await box.run(['validate', good])
+    assert.equal(ok.code, 0, show(ok))
+    assert.match(ok.stderr + ok.stdout, /valid: kinds devbox/, show(ok))
+    const bad = path.join(box.dir, 'bad.yaml')
+    await writeFile(bad, devboxConfig({uri: 'test:///default', image: path.join(box.dir, 'base.qcow2'), count: 0, vmExtra: '      gpu: true\n'}))
+    const r = await box.run(['validate', bad, '--json'])
+    assert.equal(r.code, 2, show(r))
+    const result = JSON.parse(r.stdout) as {errors: {path: string}[]}
+    assert.deepEqual(result.errors.map((e) => e.path).sort(), ['clusters.devbox.count', 'clusters.devbox.vm.gpu'], show(r))
+  })
+
+  void it('plans two boxes on the test driver and reports them absent, with no warning on any run', async () => {
+    const plan = await box.run(['plan', good, '--json'])
+    assert.equal(plan.code, 0, show(plan))
+    const [report] = JSON.parse(plan.stdout) as {kind: string; items: {name: string; action: string}[]}[]
+    assert.equal(report?.kind, 'devbox')
+    assert.deepEqual(
+      report.items.filter((i) => i.action === 'create').map((i) => i.name),
+      ['dbx-network', 'dbx-pool', 'dbx-base.qcow2', 'dbx-box-01.qcow2', 'dbx-box-01-seed.iso', 'dbx-box-01', 'dbx-box-02.qcow2', 'dbx-box-02-seed.iso', 'dbx-box-02'],
+    )
+    const status = await box.run(['devbox', 'status', good, '--json'])
+    assert.equal(status.code, 0, show(status))
+    const s = JSON.parse(status.stdout) as {status: string; nodes: {name: string; state: string; ip: {configured: string}}[]}
+    assert.equal(s.status, 'not_created')
+    assert.deepEqual(s.nodes.map((n) => [n.name, n.state, n.ip.configured]), [['dbx-box-01', 'absent', '192.168.160.10'], ['dbx-box-02', 'absent', '192.168.160.11']])
+    for (const r of [plan, status]) assert.deepEqual(warningLines(r.stderr), [], show(r))
+  })
+
+  void it("passes the example's own tests (start, status, stop, destroy on the FakeHypervisor)", async () => {
+    // A child test run of its own: without the parent's NODE_TEST_CONTEXT it reports on stdout.
+    const {NODE_TEST_CONTEXT: _parent, ...env} = process.env
+    const {stdout} = await run(process.execPath, ['--test', '--test-reporter=tap', 'examples/plugin-devbox/test/'], {cwd: repoRoot, env, timeout: 120_000})
+    assert.match(stdout, /^# pass 2$/m, stdout)
+    assert.match(stdout, /^# fail 0$/m, stdout)
+  })
+})
