@@ -73,7 +73,7 @@ void describe('the devbox example plugin, packed and installed (ai-how plugins i
 
   void it("passes the example's own tests (start, status, stop, destroy on the FakeHypervisor)", async () => {
     // A child test run of its own: without the parent's NODE_TEST_CONTEXT it reports on stdout.
-    const {NODE_TEST_CONTEXT: _parent, ...env} = process.env
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_TEST_CONTEXT'))
     const {stdout} = await run(process.execPath, ['--test', '--test-reporter=tap', 'examples/plugin-devbox/test/'], {cwd: repoRoot, env, timeout: 120_000})
     assert.match(stdout, /^# pass 2$/m, stdout)
     assert.match(stdout, /^# fail 0$/m, stdout)

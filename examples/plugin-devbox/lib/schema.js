@@ -3,7 +3,7 @@
 import {COMMON_CLUSTER_REQUIRED, commonClusterProperties, ipv4, nodeSpecProperties} from '@ai-how/plugin-hpc'
 
 // Identical boxes share one `vm` entry; GPUs cannot be shared, so passthrough is left out.
-const {pcie_passthrough: _passthrough, ...vmProperties} = nodeSpecProperties
+const vmProperties = Object.fromEntries(Object.entries(nodeSpecProperties).filter(([key]) => key !== 'pcie_passthrough'))
 
 /** @type {import('@ai-how/core').JsonSchema} */
 export const devboxSchema = {

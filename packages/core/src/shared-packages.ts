@@ -23,13 +23,16 @@ export function sharedPackages(plugins: readonly {name: string; root: string; ty
   return plugins.filter((p) => p.type === 'core' && p.name.startsWith(SCOPE)).map((p) => ({name: p.name, root: p.root}))
 }
 
-async function currentLink(file: string): Promise<string | null | 'not-a-link'> {
+type Entry = {kind: 'link'; target: string} | {kind: 'absent'} | {kind: 'other'}
+
+async function entryAt(file: string): Promise<Entry> {
   try {
-    return await readlink(file)
+    return {kind: 'link', target: await readlink(file)}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return null
-    if (code === 'EINVAL') return 'not-a-link'
+    if (code === 'ENOENT') return {kind: 'absent'}
+    // EINVAL: a real folder (or file), not a link.
+    if (code === 'EINVAL') return {kind: 'other'}
     throw error
   }
 }
@@ -42,8 +45,8 @@ export async function linkSharedPackages(dataDir: string, packages: readonly Sha
   const written: string[] = []
   for (const pkg of packages) {
     const link = path.join(modules, pkg.name)
-    const current = await currentLink(link)
-    if (current === pkg.root || current === 'not-a-link') continue
+    const entry = await entryAt(link)
+    if (entry.kind === 'other' || (entry.kind === 'link' && entry.target === pkg.root)) continue
     await mkdir(path.dirname(link), {recursive: true})
     // A new link beside it, then renamed over: a concurrent ai-how never sees the name missing.
     const temporary = `${link}.${process.pid}.tmp`
