@@ -27,7 +27,8 @@ void describe('a third-party cluster kind (examples/plugin-devbox) installed fro
   const aiHow = async (args: string[]): Promise<CmdResult> => {
     assert.ok(host && dirs)
     // This machine's ~/.npmrc makes npm warn about a setting of its own: not the plugin's doing.
-    return runAiHow(host, [...args, ...(args[0] === 'plugins' ? [] : ['--state', path.join(work, 'output', 'state.json')])], {dirs, env: {npm_config_userconfig: '/dev/null'}, timeoutMs: 20 * 60_000})
+    const state = args[0] === 'devbox' || args[0] === 'plan' ? ['--state', path.join(work, 'output', 'state.json')] : []
+    return runAiHow(host, [...args, ...state], {dirs, env: {npm_config_userconfig: '/dev/null'}, timeoutMs: 20 * 60_000})
   }
 
   before(async () => {
