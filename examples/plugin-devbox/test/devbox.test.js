@@ -31,7 +31,7 @@ clusters:
 `
 
 /** What the kind's commands do, over the fake: the deps factory replaces virsh, SSH and the seed ISO tool. */
-function world(dir) {
+function world(dir, output) {
   const hypervisor = new FakeHypervisor()
   /** @type {import('@ai-how/core').Logger} */
   const log = {info: () => undefined, warn: () => undefined, debug: () => undefined}
@@ -51,7 +51,7 @@ function world(dir) {
   const context = async (options) => {
     const loaded = await loadConfig(path.join(dir, 'devbox.yaml'), [{...devboxClusterKind, plugin: 'ai-how-plugin-devbox'}])
     const section = loaded.config.clusters.devbox
-    const statePath = path.join(dir, 'output', 'state.json')
+    const statePath = path.join(dir, output, 'state.json')
     return {kind: 'devbox', loaded, section, cluster: devboxClusterKind.describe(section, loaded), statePath, outputDir: path.dirname(statePath), log, signal: new AbortController().signal, options, contributions}
   }
   return {hypervisor, provisioner: createDevboxProvisioner(deps), context}
@@ -67,9 +67,10 @@ describe('the devbox kind on the fake hypervisor', () => {
   after(() => rm(dir, {recursive: true, force: true}))
 
   it('starts two boxes at first_ip and first_ip + 1, with a login for each', async () => {
-    const {hypervisor, provisioner, context} = world(dir)
+    const {hypervisor, provisioner, context} = world(dir, 'start')
     const result = await provisioner.start(await context({json: true}))
-    assert.deepEqual(result.created, ['dev-box-01', 'dev-box-02'])
+    // The boxes are created in parallel: in no fixed order.
+    assert.deepEqual([...result.created].sort(), ['dev-box-01', 'dev-box-02'])
     assert.deepEqual([...hypervisor.domains.keys()].sort(), ['dev-box-01', 'dev-box-02'])
     assert.match(result.logins['dev-box-02'], /^ssh -i .*id_ed25519 .* debian@10\.60\.0\.11$/)
     const status = await provisioner.status(await context({}))
@@ -78,7 +79,7 @@ describe('the devbox kind on the fake hypervisor', () => {
   })
 
   it('stops, then destroys everything it created; the state entry goes', async () => {
-    const {hypervisor, provisioner, context} = world(dir)
+    const {hypervisor, provisioner, context} = world(dir, 'destroy')
     await provisioner.start(await context({json: true}))
     const stop = await provisioner.stop(await context({json: true, timeout: 0}))
     assert.equal(stop.status, 'stopped')
