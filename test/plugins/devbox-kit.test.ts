@@ -96,4 +96,10 @@ void describe('the devbox example plugin, packed and installed (ai-how plugins i
     assert.match(stdout, /^# pass 2$/m, stdout)
     assert.match(stdout, /^# fail 0$/m, stdout)
   })
+
+  void it('type-checks: its JSDoc types are the exported ones of @ai-how/core and @ai-how/plugin-hpc', async () => {
+    const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc')
+    const r = await run(process.execPath, [tsc, '-p', path.join(devboxDir, 'jsconfig.json')], {cwd: repoRoot, timeout: 120_000}).catch((e: unknown) => ({stdout: String((e as {stdout?: unknown}).stdout ?? e)}))
+    assert.equal(r.stdout, '')
+  })
 })

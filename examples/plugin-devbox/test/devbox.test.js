@@ -49,7 +49,7 @@ function world(dir, output) {
   })
   /** The ClusterContext that core's ClusterCommand builds from CONFIG and the flags. */
   const context = async (options) => {
-    const loaded = await loadConfig(path.join(dir, 'devbox.yaml'), [{...devboxClusterKind, plugin: 'ai-how-plugin-devbox'}])
+    const loaded = await loadConfig(path.join(dir, 'devbox.yaml'), [devboxClusterKind])
     const section = loaded.config.clusters.devbox
     const statePath = path.join(dir, output, 'state.json')
     return {kind: 'devbox', loaded, section, cluster: devboxClusterKind.describe(section, loaded), statePath, outputDir: path.dirname(statePath), log, signal: new AbortController().signal, options, contributions}
@@ -68,12 +68,12 @@ describe('the devbox kind on the fake hypervisor', () => {
 
   it('starts two boxes at first_ip and first_ip + 1, with a login for each', async () => {
     const {hypervisor, provisioner, context} = world(dir, 'start')
-    const result = await provisioner.start(await context({json: true}))
+    const result = /** @type {import('@ai-how/plugin-hpc').StartResult & {logins: Record<string, string>}} */ (await provisioner.start(await context({json: true})))
     // The boxes are created in parallel: in no fixed order.
     assert.deepEqual([...result.created].sort(), ['dev-box-01', 'dev-box-02'])
     assert.deepEqual([...hypervisor.domains.keys()].sort(), ['dev-box-01', 'dev-box-02'])
     assert.match(result.logins['dev-box-02'], /^ssh -i .*id_ed25519 .* debian@10\.60\.0\.11$/)
-    const status = await provisioner.status(await context({}))
+    const status = /** @type {import('@ai-how/plugin-hpc').ClusterStatus} */ (await provisioner.status(await context({})))
     assert.equal(status.status, 'running')
     assert.deepEqual(status.nodes.map((n) => [n.name, n.state, n.ip.configured]), [['dev-box-01', 'running', '10.60.0.10'], ['dev-box-02', 'running', '10.60.0.11']])
   })
@@ -81,9 +81,9 @@ describe('the devbox kind on the fake hypervisor', () => {
   it('stops, then destroys everything it created; the state entry goes', async () => {
     const {hypervisor, provisioner, context} = world(dir, 'destroy')
     await provisioner.start(await context({json: true}))
-    const stop = await provisioner.stop(await context({json: true, timeout: 0}))
+    const stop = /** @type {import('@ai-how/plugin-hpc').StopResult} */ (await provisioner.stop(await context({json: true, timeout: 0})))
     assert.equal(stop.status, 'stopped')
-    const destroyed = await provisioner.destroy(await context({json: true, force: true}))
+    const destroyed = /** @type {import('@ai-how/plugin-hpc').DestroyResult} */ (await provisioner.destroy(await context({json: true, force: true})))
     assert.deepEqual(destroyed.domains.sort(), ['dev-box-01', 'dev-box-02'])
     assert.equal(destroyed.state_entry_removed, true)
     assert.deepEqual(hypervisor.inventory(), [])
