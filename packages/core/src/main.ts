@@ -60,6 +60,9 @@ export async function main(dir: string, options: {development?: boolean} = {}): 
     settings.debug = true
   }
   routeOclifJsonErrors()
+  // oclif warns on every run that a linked ESM plugin runs its own JavaScript (it cannot transpile
+  // it): that is how linked plugins work here (docs/plugins.md), not news to repeat each time.
+  if (!options.development) process.env.OCLIF_DISABLE_LINKED_ESM_WARNING ??= '1'
   try {
     await run(argv, dir)
     void flush()
