@@ -12,9 +12,9 @@
  */
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import Handlebars from 'handlebars'
 import {PluginContractError} from '@ai-how/core'
 import {findTemplatesDir} from '../cloud-init/templates.js'
+import {handlebars} from '../lazy-modules.js'
 import type {DomainView, NetworkView, PoolView, VolumeView} from './views.js'
 
 /** The nearest `templates/` folder above `start` that holds templates/libvirt (works from src/ and dist/). */
@@ -56,7 +56,7 @@ export function assertTripleStashOnlyForDevices(source: string, file: string): v
       if (inverse) visit(inverse, false)
     }
   }
-  visit(Handlebars.parse(source), false)
+  visit(handlebars().parse(source), false)
 }
 
 /** A kind's own domain templates: a folder and the template file (in it) of each role it names. */
@@ -72,7 +72,7 @@ function loadChecked(file: string): string {
 }
 
 export class LibvirtRenderer {
-  private readonly hbs = Handlebars.create()
+  private readonly hbs = handlebars().create()
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>()
   private layoutLoaded = false
 
