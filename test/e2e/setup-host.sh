@@ -22,7 +22,7 @@
 set -euo pipefail
 
 PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base iptables genisoimage
-  libxml2-utils ansible-core debootstrap iproute2 openssh-client e2fsprogs procps util-linux)
+  libxml2-utils ansible-core debootstrap iproute2 openssh-client e2fsprogs procps util-linux shellcheck)
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 run_dir="${AI_HOW_E2E_RUN_DIR:-/run/ai-how-e2e}"
 work_base="${AI_HOW_E2E_WORK:-/var/tmp/ai-how-e2e}"

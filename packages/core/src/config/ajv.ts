@@ -4,15 +4,16 @@
  * `aiHowPath: true` (a file path, resolved in the data against the config's folder, `~` = HOME)
  * and `aiHowHint: "text"` (extra fix text for errors at that field).
  */
-import {Ajv2020} from 'ajv/dist/2020.js'
-import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
+import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
+import type addFormatsModule from 'ajv-formats'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 import type {JsonSchema} from '../contracts/extensions.js'
 import {isIpv4, isIpv4Cidr} from './ipv4.js'
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
+// ajv and ajv-formats (CommonJS) are loaded when a validator is made, not when this module is
+// imported (start-up time of the commands that validate nothing: bench/startup.mjs).
+const require = createRequire(import.meta.url)
 
 export interface PathContext {
   /** Folder relative paths resolve against. */
@@ -61,7 +62,10 @@ export interface ConfigValidator {
 }
 
 function newAjv(paths: PathContext): Ajv2020 {
-  const ajv = new Ajv2020({allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false})
+  const {Ajv2020: Ajv} = require('ajv/dist/2020.js') as {Ajv2020: typeof Ajv2020}
+  // ajv-formats is CommonJS: module.exports is the plugin function.
+  const addFormats = require('ajv-formats') as typeof addFormatsModule.default
+  const ajv = new Ajv({allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false})
   addFormats(ajv)
   ajv.addFormat('ipv4', isIpv4)
   ajv.addFormat('ipv4-cidr', isIpv4Cidr)

@@ -3,7 +3,6 @@
  * The ledger gets this as a function so that tests can pass a fake.
  */
 import {HypervisorError} from '@ai-how/core'
-import {execa} from 'execa'
 
 /** The domain's state as virsh prints it ('running', 'shut off', ...), or undefined when it does not exist. */
 export type DomainStateQuery = (uri: string, vmName: string) => Promise<string | undefined>
@@ -23,6 +22,7 @@ export const virshDomainState: DomainStateQuery = async (uri, vmName) => {
   const args = ['-q', '-c', uri, 'domstate', vmName]
   let result
   try {
+    const {execa} = await import('execa')
     result = await execa('virsh', args, {env: {LC_ALL: 'C'}, timeout: TIMEOUT_MS, reject: false})
   } catch (error) {
     throw virshFailed(uri, vmName, error instanceof Error ? error.message : String(error))

@@ -7,7 +7,6 @@ import {constants} from 'node:fs'
 import {access, mkdir, mkdtemp, rename, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {execa} from 'execa'
 import {HostError} from '@ai-how/core'
 import {SEED_FILE_NAMES, renderSeedFiles} from './render.js'
 import type {SeedFiles} from './render.js'
@@ -45,6 +44,7 @@ export async function buildSeedIso(view: SeedView, outFile: string, options: Bui
     for (const name of SEED_FILE_NAMES) await writeFile(path.join(work, name), files[name], {mode: 0o644})
     const [command, ...args] = isoCommand(tool, partial)
     if (command === undefined) throw new Error('empty ISO command')
+    const {execa} = await import('execa')
     const result = await execa(command, args, {cwd: work, reject: false, stdin: 'ignore'})
     if (result.failed) {
       const detail = result.stderr.trim() !== '' ? result.stderr.trim() : (result.shortMessage ?? `exit code ${result.exitCode ?? '?'}`)

@@ -10,8 +10,8 @@
  */
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import Handlebars from 'handlebars'
 import {PluginContractError} from '@ai-how/core'
+import {handlebars} from '../lazy-modules.js'
 import {templatesDir} from '../templates-dir.js'
 import type {SeedView} from './view.js'
 
@@ -23,12 +23,18 @@ export interface SeedFiles {
 
 export const SEED_FILE_NAMES = ['user-data', 'meta-data', 'network-config'] as const
 
-const hbs = Handlebars.create()
-// handlebars' strict mode does not cover helper arguments, so the helper refuses a missing value itself.
-hbs.registerHelper('json', (value: unknown) => {
-  if (value === undefined) throw new Error('a seed template refers to a value the view does not have')
-  return JSON.stringify(value)
-})
+let instance: ReturnType<typeof handlebars> | undefined
+
+function seedHandlebars(): ReturnType<typeof handlebars> {
+  if (instance) return instance
+  instance = handlebars().create()
+  // handlebars' strict mode does not cover helper arguments, so the helper refuses a missing value itself.
+  instance.registerHelper('json', (value: unknown) => {
+    if (value === undefined) throw new Error('a seed template refers to a value the view does not have')
+    return JSON.stringify(value)
+  })
+  return instance
+}
 
 /** Renders the three seed files for a validated view (see seedView). */
 export async function renderSeedFiles(view: SeedView, options: {templatesDir?: string} = {}): Promise<SeedFiles> {
@@ -39,7 +45,7 @@ export async function renderSeedFiles(view: SeedView, options: {templatesDir?: s
     for (const field of assertJsonOnly(source, file)) {
       if ((view as unknown as Record<string, unknown>)[field] === undefined) throw new Error(`${file}: the seed view has no value "${field}"`)
     }
-    return hbs.compile<SeedView>(source, {strict: true, noEscape: true})(view)
+    return seedHandlebars().compile<SeedView>(source, {strict: true, noEscape: true})(view)
   }
   return {
     'user-data': await render('user-data'),
@@ -51,7 +57,7 @@ export async function renderSeedFiles(view: SeedView, options: {templatesDir?: s
 /** Refuses any template statement other than text, comments and `{{json name}}`; returns the names used. */
 export function assertJsonOnly(source: string, file: string): string[] {
   const used: string[] = []
-  for (const statement of Handlebars.parse(source).body) {
+  for (const statement of handlebars().parse(source).body) {
     if (statement.type === 'ContentStatement' || statement.type === 'CommentStatement') continue
     if (statement.type !== 'MustacheStatement' || !isJsonCall(statement as hbs.AST.MustacheStatement)) {
       const line = statement.loc.start.line

@@ -2,8 +2,8 @@
  * The typed view model of a VM's NoCloud seed, validated before anything is rendered: a value that
  * reaches a template is already known to be a safe hostname, user name, MAC, instance id or key.
  */
-import ssh2 from 'ssh2'
 import {ConfigError} from '@ai-how/core'
+import {ssh2} from '../lazy-modules.js'
 
 /** cloud-init's default user on Debian cloud images. */
 export const DEFAULT_SEED_USER = 'debian'
@@ -82,8 +82,8 @@ function hostKeys(key: SeedInput['hostKey']): SeedHostKeys {
   const publicKey = key.publicKey.trim()
   check('hostKey.publicKey', publicKey, PUBLIC_KEY, 'one OpenSSH public key line: "<type> <base64> [comment]"')
   if (!OPENSSH_PRIVATE.test(key.privateKey)) fail('hostKey.privateKey', 'the value is not an OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----)')
-  const parsedPrivate = ssh2.utils.parseKey(key.privateKey)
-  const parsedPublic = ssh2.utils.parseKey(publicKey)
+  const parsedPrivate = ssh2().utils.parseKey(key.privateKey)
+  const parsedPublic = ssh2().utils.parseKey(publicKey)
   if (parsedPrivate instanceof Error || Array.isArray(parsedPrivate) || !parsedPrivate.isPrivateKey() || parsedPrivate.type !== 'ssh-ed25519') {
     fail('hostKey.privateKey', 'the value is not an unencrypted ed25519 private key')
   }

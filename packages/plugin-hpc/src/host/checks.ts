@@ -6,7 +6,6 @@
 import type {ClusterDescription, HostCheckResult} from '@ai-how/core'
 import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
-import {execa} from 'execa'
 import {findOnPath} from './tools.js'
 
 interface Tool {
@@ -39,6 +38,7 @@ async function toolCheck(tool: Tool, envPath?: string): Promise<HostCheckResult>
 async function libvirtCheck(uri: string): Promise<HostCheckResult> {
   const id = `libvirt.${uri}`
   try {
+    const {execa} = await import('execa')
     const {stdout} = await execa('virsh', ['-q', '-c', uri, 'version'], {env: {LC_ALL: 'C'}, timeout: 15_000})
     const version = /Running hypervisor:\s*(.+)/.exec(stdout)?.[1] ?? 'reachable'
     return {id, ok: true, message: `libvirt at ${uri} answers (${version.trim()})`, fix: []}

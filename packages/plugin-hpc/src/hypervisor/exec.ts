@@ -6,7 +6,6 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {execa} from 'execa'
 
 export interface ExecRequest {
   /** Executable: 'virsh' or 'qemu-img'. */
@@ -48,6 +47,7 @@ async function withInputFile(request: ExecRequest & {input: string}): Promise<Ex
 /** The default ExecFn: execa without rejecting, so every failure is mapped in one place. */
 export const execaExec: ExecFn = async (request) => {
   if (request.input !== undefined && request.args.includes('/dev/stdin')) return withInputFile({...request, input: request.input})
+  const {execa} = await import('execa')
   const result = await execa(request.file, [...request.args], {
     env: {LC_ALL: 'C'},
     timeout: request.timeoutMs,

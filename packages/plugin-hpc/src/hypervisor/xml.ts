@@ -3,18 +3,23 @@
  * (a name like `0123` must not become a number), and small helpers that hide the parser's
  * "one child is an object, several are an array" shape.
  */
-import {XMLParser} from 'fast-xml-parser'
 import {HypervisorError} from '@ai-how/core'
+import {fastXmlParser} from '../lazy-modules.js'
 
 export type XmlNode = Record<string, unknown>
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-})
+let parser: InstanceType<ReturnType<typeof fastXmlParser>['XMLParser']> | undefined
+
+function xmlParser(): NonNullable<typeof parser> {
+  parser ??= new (fastXmlParser().XMLParser)({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+  })
+  return parser
+}
 
 function isNode(value: unknown): value is XmlNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -24,7 +29,7 @@ function isNode(value: unknown): value is XmlNode {
 export function parseXml(xml: string, root: string): XmlNode {
   let doc: unknown
   try {
-    doc = parser.parse(xml)
+    doc = xmlParser().parse(xml)
   } catch (error) {
     throw new HypervisorError(`libvirt returned XML that cannot be parsed: ${String(error)}`, {code: 'HYPERVISOR_BAD_XML', cause: error})
   }

@@ -12,9 +12,9 @@
  */
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import Handlebars from 'handlebars'
 import {PluginContractError} from '@ai-how/core'
 import {libvirtTemplatesDir} from '../templates-dir.js'
+import {handlebars} from '../lazy-modules.js'
 import type {DomainView, NetworkView, PoolView, VolumeView} from './views.js'
 
 type Node = hbs.AST.Statement | hbs.AST.Program
@@ -51,7 +51,7 @@ export function assertTripleStashOnlyForDevices(source: string, file: string): v
       if (inverse) visit(inverse, false)
     }
   }
-  visit(Handlebars.parse(source), false)
+  visit(handlebars().parse(source), false)
 }
 
 /** A kind's own domain templates: a folder and the template file (in it) of each role it names. */
@@ -67,7 +67,7 @@ function loadChecked(file: string): string {
 }
 
 export class LibvirtRenderer {
-  private readonly hbs = Handlebars.create()
+  private readonly hbs = handlebars().create()
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>()
   private layoutLoaded = false
 

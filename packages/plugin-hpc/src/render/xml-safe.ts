@@ -4,8 +4,8 @@
  * U+FFFE, U+FFFF, lone surrogates), which would make libvirt reject the document: every string of
  * a view model is checked. Contributed device fragments (rendered verbatim) must be well-formed.
  */
-import {XMLValidator} from 'fast-xml-parser'
 import {ConfigError, PluginContractError} from '@ai-how/core'
+import {fastXmlParser} from '../lazy-modules.js'
 
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -38,7 +38,7 @@ export function assertXmlText(value: unknown, path = 'view'): void {
 export function assertXmlFragment(fragment: string, source: string): void {
   // Deprecated in favour of a separate package, but present and working in fast-xml-parser 5.12.1: no extra dependency.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const result = XMLValidator.validate(`<fragment>${fragment}</fragment>`)
+  const result = fastXmlParser().XMLValidator.validate(`<fragment>${fragment}</fragment>`)
   if (result !== true) {
     throw new PluginContractError(`${source} contributed device XML that is not well-formed: ${result.err.msg}`, {
       code: 'PLUGIN_BAD_XML',

@@ -8,9 +8,9 @@
 import {randomBytes} from 'node:crypto'
 import {chmod, link, mkdir, readFile, stat, unlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import ssh2 from 'ssh2'
 import type {ParsedKey} from 'ssh2'
 import {ConfigError} from '@ai-how/core'
+import {ssh2} from '../lazy-modules.js'
 import {assertClusterName} from '../naming/index.js'
 
 export interface SshKeyPair {
@@ -54,7 +54,7 @@ export async function loadKeyPair(privateKeyPath: string): Promise<SshKeyPair> {
     return {privateKeyPath, privateKey, publicKey: parsed.comment === '' ? derived : `${derived} ${parsed.comment}`}
   }
   const publicKey = (await readFile(publicKeyPath, 'utf8')).trim().split('\n')[0]?.trim() ?? ''
-  const pub = ssh2.utils.parseKey(publicKey)
+  const pub = ssh2().utils.parseKey(publicKey)
   if (pub instanceof Error || Array.isArray(pub) || !pub.getPublicSSH().equals(parsed.getPublicSSH())) {
     throw new ConfigError(`the public key ${publicKeyPath} does not belong to the private key ${privateKeyPath}`, {
       code: 'SSH_KEY_MISMATCH',
@@ -70,8 +70,8 @@ export async function loadKeyPair(privateKeyPath: string): Promise<SshKeyPair> {
  */
 export function parsableKeyPair(comment = ''): {private: string; public: string} {
   for (let attempt = 1; ; attempt++) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment})
-    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair
+    const pair = ssh2().utils.generateKeyPairSync('ed25519', {comment})
+    if (!(ssh2().utils.parseKey(pair.private) instanceof Error)) return pair
     if (attempt >= 20) throw new Error('ssh2 generated 20 ed25519 keys that it cannot parse back')
   }
 }
@@ -97,7 +97,7 @@ async function generateKeyPair(privateKeyPath: string, comment: string): Promise
 }
 
 function parseOne(text: string, file: string): ParsedKey {
-  const parsed = ssh2.utils.parseKey(text)
+  const parsed = ssh2().utils.parseKey(text)
   const key = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed
   if (key === undefined || key instanceof Error || !key.isPrivateKey()) {
     const reason = key instanceof Error ? key.message : 'no private key found'

@@ -6,8 +6,8 @@
  * and are final: no key is accepted on first use. A node recorded under its name only (DHCP) gets
  * its address added next to that key once the login with the cluster key has succeeded.
  */
-import ssh2 from 'ssh2'
 import type {Client} from 'ssh2'
+import {ssh2} from '../lazy-modules.js'
 import {checkHostKey, hostKeyMismatchError, hostKeyUnknownError} from './host-key.js'
 import type {HostKeyCheck} from './host-key.js'
 import {hostPatterns, readKnownHosts, recordHostKey} from './known-hosts.js'
@@ -52,7 +52,7 @@ export async function withSession<T>(target: SshTarget, timeoutMs: number, signa
   const port = target.port ?? 22
   const patterns = hostPatterns(target.host, port, target.hostAlias)
   const known = await readKnownHosts(target.knownHostsFile)
-  const client = new ssh2.Client()
+  const client = new (ssh2().Client)()
   let check: HostKeyCheck | undefined
   return new Promise<T>((resolve, reject) => {
     let settled = false

@@ -11,7 +11,6 @@ import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {createInterface} from 'node:readline'
-import {execa} from 'execa'
 import {HostError} from '@ai-how/core'
 
 export interface PlaybookOptions {
@@ -61,6 +60,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookRes
   const vars = options.extraVars === undefined ? undefined : await extraVarsFile(options.extraVars)
   const args = ['-i', options.inventory, ...(vars === undefined ? [] : ['--extra-vars', `@${vars.file}`]), options.playbook]
   log.write(`# ansible-playbook ${args.join(' ')}${vars === undefined ? '' : ' (extra vars: not logged)'}\n# started ${new Date().toISOString()}\n`)
+  const {execa} = await import('execa')
   const child = execa('ansible-playbook', args, {
     cwd: options.cwd ?? path.dirname(options.playbook),
     env: {

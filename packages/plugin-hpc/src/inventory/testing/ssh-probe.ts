@@ -8,7 +8,14 @@
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {execa} from 'execa'
+import type {Options} from 'execa'
+
+/** execa, imported when a probe runs (this module is reachable from the package's index). */
+async function execa(file: string, args: string[], options: Options = {}): Promise<{stdout: string}> {
+  const {execa: run} = await import('execa')
+  const {stdout} = await run(file, args, options)
+  return {stdout: typeof stdout === 'string' ? stdout : ''}
+}
 
 /** Whether `command args` runs (to skip a test when a tool is missing). */
 export async function toolAvailable(command: string, args: string[]): Promise<boolean> {
