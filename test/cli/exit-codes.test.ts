@@ -87,12 +87,11 @@ function assertShortText(r: Run, help: string): void {
 function errorJson(r: Run, code: string, exitCode: number, withDetails = false, maxBytes = 800): {message: string; actions: string[]} {
   assert.equal(r.exitCode, exitCode, show(r))
   assert.ok(r.stdout.length < maxBytes, `${String(r.stdout.length)} bytes on stdout\n${show(r)}`)
-  const doc = JSON.parse(r.stdout) as Record<string, unknown>
-  assert.deepEqual(Object.keys(doc), ['error'], show(r))
-  const error = doc.error as Record<string, unknown>
-  assert.deepEqual(Object.keys(error), ['name', 'code', 'message', 'exitCode', 'actions', ...(withDetails ? ['details'] : [])], show(r))
+  const error = JSON.parse(r.stdout) as Record<string, unknown>
+  assert.deepEqual(Object.keys(error), ['format_version', 'name', 'code', 'message', 'exit_code', 'actions', ...(withDetails ? ['details'] : [])], show(r))
+  assert.equal(error.format_version, 1, show(r))
   assert.equal(error.code, code, show(r))
-  assert.equal(error.exitCode, exitCode, show(r))
+  assert.equal(error.exit_code, exitCode, show(r))
   assert.equal(typeof error.name, 'string')
   assert.equal(typeof error.message, 'string')
   assert.ok(Array.isArray(error.actions) && error.actions.every((a) => typeof a === 'string'), show(r))

@@ -99,11 +99,14 @@ async function runUnchanged(box: Sandbox, args: string[]): Promise<Run> {
 }
 
 interface ErrorJson {
-  error: {code: string; message: string; exitCode: number; actions: string[]}
+  code: string
+  message: string
+  exit_code: number
+  actions: string[]
 }
 
-function errorOf(result: Run): ErrorJson['error'] {
-  return (JSON.parse(result.stdout) as ErrorJson).error
+function errorOf(result: Run): ErrorJson {
+  return JSON.parse(result.stdout) as ErrorJson
 }
 
 function assertNoSecret(result: Run, what: string): void {
