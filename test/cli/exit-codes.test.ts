@@ -64,7 +64,7 @@ const USAGE_ERRORS: UsageCase[] = [
   {args: ['hpc', 'status', CFG, '--bogus'], code: 'UNKNOWN_FLAG', help: 'ai-how hpc status --help'},
   {args: ['validate'], code: 'MISSING_ARG', help: 'ai-how validate --help'},
   {args: ['validate', CFG, 'extra.yaml'], code: 'UNEXPECTED_ARG', help: 'ai-how validate --help'},
-  {args: ['inventory', CFG, 'hpc', '-f', 'json'], code: 'INVALID_FLAG_VALUE', help: 'ai-how inventory --help'},
+  {args: ['inventory', CFG, 'hpc', '--format', 'json'], code: 'INVALID_FLAG_VALUE', help: 'ai-how inventory --help'},
   {args: ['cloud', 'stop', 'examples/cloud-tiny.yaml', '--drain-timeout', 'abc'], code: 'INVALID_FLAG_VALUE', help: 'ai-how cloud stop --help'},
   // oclif's own commands (not AiHowCommand) go through the top-level handler.
   {args: ['version', '--bogus'], code: 'UNKNOWN_FLAG', help: 'ai-how version --help'},
