@@ -63,11 +63,12 @@ export function camelCaseKeys(value: unknown, at = '$'): string[] {
   return Object.entries(value).flatMap(([key, item]) => [...(isCamelCase(key) ? [`${at}.${key}`] : []), ...camelCaseKeys(item, `${at}.${key}`)])
 }
 
-/** Every copy of `doc` with one key renamed to camelCase-ish `<key>X`, with the path of that key; `open` paths are skipped. */
+/** Every copy of `doc` with one key renamed (`<key>X`), with the path of that key; `open` paths are skipped. */
 export function* withOneKeyRenamed(doc: unknown, open: RegExp[] = [], at = '$'): Generator<[string, unknown]> {
   if (Array.isArray(doc)) {
-    for (const [i, item] of doc.entries()) {
-      for (const [where, changed] of withOneKeyRenamed(item, open, `${at}[${String(i)}]`)) yield [where, doc.map((x, j) => (j === i ? changed : x))]
+    const items: unknown[] = doc
+    for (const [i, item] of items.entries()) {
+      for (const [where, changed] of withOneKeyRenamed(item, open, `${at}[${String(i)}]`)) yield [where, items.map((x, j) => (j === i ? changed : x))]
     }
     return
   }
