@@ -86,7 +86,7 @@ function show(r: Run): string {
 /** `line:column path` of each value.control-character issue of the CONFIG_INVALID error (exit 2) that a --json run printed. */
 function controlIssues(r: Run): string[] {
   assert.equal(r.exitCode, 2, show(r))
-  const {error} = JSON.parse(r.stdout) as {error: {code: string; details: Issue[]}}
+  const error = JSON.parse(r.stdout) as {code: string; details: Issue[]}
   assert.equal(error.code, 'CONFIG_INVALID', show(r))
   return error.details.filter((i) => i.code === 'value.control-character').map((i) => `${i.line}:${i.column} ${i.path}`)
 }

@@ -64,7 +64,7 @@ const USAGE_ERRORS: UsageCase[] = [
   {args: ['hpc', 'status', CFG, '--bogus'], code: 'UNKNOWN_FLAG', help: 'ai-how hpc status --help'},
   {args: ['validate'], code: 'MISSING_ARG', help: 'ai-how validate --help'},
   {args: ['validate', CFG, 'extra.yaml'], code: 'UNEXPECTED_ARG', help: 'ai-how validate --help'},
-  {args: ['inventory', CFG, 'hpc', '-f', 'json'], code: 'INVALID_FLAG_VALUE', help: 'ai-how inventory --help'},
+  {args: ['inventory', CFG, 'hpc', '--format', 'json'], code: 'INVALID_FLAG_VALUE', help: 'ai-how inventory --help'},
   {args: ['cloud', 'stop', 'examples/cloud-tiny.yaml', '--drain-timeout', 'abc'], code: 'INVALID_FLAG_VALUE', help: 'ai-how cloud stop --help'},
   // oclif's own commands (not AiHowCommand) go through the top-level handler.
   {args: ['version', '--bogus'], code: 'UNKNOWN_FLAG', help: 'ai-how version --help'},
@@ -87,12 +87,11 @@ function assertShortText(r: Run, help: string): void {
 function errorJson(r: Run, code: string, exitCode: number, withDetails = false, maxBytes = 800): {message: string; actions: string[]} {
   assert.equal(r.exitCode, exitCode, show(r))
   assert.ok(r.stdout.length < maxBytes, `${String(r.stdout.length)} bytes on stdout\n${show(r)}`)
-  const doc = JSON.parse(r.stdout) as Record<string, unknown>
-  assert.deepEqual(Object.keys(doc), ['error'], show(r))
-  const error = doc.error as Record<string, unknown>
-  assert.deepEqual(Object.keys(error), ['name', 'code', 'message', 'exitCode', 'actions', ...(withDetails ? ['details'] : [])], show(r))
+  const error = JSON.parse(r.stdout) as Record<string, unknown>
+  assert.deepEqual(Object.keys(error), ['format_version', 'name', 'code', 'message', 'exit_code', 'actions', ...(withDetails ? ['details'] : [])], show(r))
+  assert.equal(error.format_version, 1, show(r))
   assert.equal(error.code, code, show(r))
-  assert.equal(error.exitCode, exitCode, show(r))
+  assert.equal(error.exit_code, exitCode, show(r))
   assert.equal(typeof error.name, 'string')
   assert.equal(typeof error.message, 'string')
   assert.ok(Array.isArray(error.actions) && error.actions.every((a) => typeof a === 'string'), show(r))

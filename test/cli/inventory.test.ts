@@ -51,30 +51,30 @@ void describe('ai-how inventory', () => {
     assert.equal(r.stderr, '')
   })
 
-  void it('-f yaml prints the YAML inventory', async () => {
-    const r = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '-f', 'yaml'])
+  void it('--format yaml prints the YAML inventory', async () => {
+    const r = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '--format', 'yaml'])
     assert.equal(r.exitCode, 0, show(r))
     assert.equal(asGoldenHpc(r.stdout), golden('hpc-small.yml'))
   })
 
   void it('-o FILE writes the same bytes to FILE, creating its folders, and says so on stderr only', async () => {
-    const printed = (await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '-f', 'yaml'])).stdout
-    const r = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '-f', 'yaml', '-o', 'new/dir/hpc.yml'])
+    const printed = (await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '--format', 'yaml'])).stdout
+    const r = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '--format', 'yaml', '-o', 'new/dir/hpc.yml'])
     assert.equal(r.exitCode, 0, show(r))
     assert.equal(r.stdout, '')
     assert.equal(r.stderr, '✓ hpc inventory written to new/dir/hpc.yml\n')
     assert.equal(readFileSync(path.join(box, 'new/dir/hpc.yml'), 'utf8'), printed)
     const ini = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '--output', 'new/hpc.ini', '--json'])
     assert.equal(ini.exitCode, 0, show(ini))
-    assert.deepEqual(JSON.parse(ini.stdout), {kind: 'hpc', format: 'ini', output: path.join(box, 'new/hpc.ini')})
+    assert.deepEqual(JSON.parse(ini.stdout), {format_version: 1, kind: 'hpc', format: 'ini', output: path.join(box, 'new/hpc.ini')})
     assert.equal(asGoldenHpc(readFileSync(path.join(box, 'new/hpc.ini'), 'utf8')), golden('hpc-small.ini'))
   })
 
   void it('--json gives kind, format and the inventory text', async () => {
     const r = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '--format', 'yaml', '--json'])
     assert.equal(r.exitCode, 0, show(r))
-    const out = JSON.parse(r.stdout) as {kind: string; format: string; inventory: string}
-    assert.deepEqual({...out, inventory: asGoldenHpc(out.inventory)}, {kind: 'hpc', format: 'yaml', inventory: golden('hpc-small.yml')})
+    const out = JSON.parse(r.stdout) as {format_version: number; kind: string; format: string; inventory: string}
+    assert.deepEqual({...out, inventory: asGoldenHpc(out.inventory)}, {format_version: 1, kind: 'hpc', format: 'yaml', inventory: golden('hpc-small.yml')})
   })
 
   void it('prints the cloud inventory, warning on stderr about the node left out (auto_start: false)', async () => {
@@ -91,7 +91,7 @@ void describe('ai-how inventory', () => {
     const unknown = await aiHow(['inventory', 'cloud-small.yaml', 'nosuch'])
     assert.equal(unknown.exitCode, 2, show(unknown))
     assert.match(unknown.stderr, /no installed plugin provides the cluster kind "nosuch"/)
-    const format = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '-f', 'json'])
+    const format = await aiHow(['inventory', 'hpc-small.yaml', 'hpc', '--format', 'json'])
     assert.equal(format.exitCode, 2, show(format))
     assert.match(format.stderr, /Expected --format=json to be one of: ini, yaml\n {2}→ See the usage: ai-how inventory --help/)
     assert.equal(format.stdout, '')

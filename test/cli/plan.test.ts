@@ -42,7 +42,7 @@ const show = (r: Run): string => `exit ${String(r.exitCode)}\n${r.stdout}\n${r.s
 void it('plans every cluster of the config, hpc and cloud, with the spec\'s names, and creates nothing', async () => {
   const res = await plan([])
   assert.equal(res.exitCode, 0, res.stderr)
-  const reports = JSON.parse(res.stdout) as Report[]
+  const reports = (JSON.parse(res.stdout) as {clusters: Report[]}).clusters
   assert.deepEqual(reports.map((r) => r.kind), ['hpc', 'cloud'])
   for (const report of reports) {
     assert.ok(report.items.every((i) => i.action === 'create'), report.kind)
@@ -60,7 +60,7 @@ void it('plans every cluster of the config, hpc and cloud, with the spec\'s name
 void it('renders the cloud control plane without hostdevs and the GPU worker with them (--show-xml)', async () => {
   const res = await plan(['--show-xml', '--cluster', 'cloud'])
   assert.equal(res.exitCode, 0, res.stderr)
-  const reports = JSON.parse(res.stdout) as Report[]
+  const reports = (JSON.parse(res.stdout) as {clusters: Report[]}).clusters
   assert.deepEqual(reports.map((r) => r.kind), ['cloud'], 'only the cluster asked for')
   const [cloud] = reports
   const xml = (name: string): string => cloud?.items.find((i) => i.object === 'domain' && i.name.endsWith(name))?.xml ?? ''
@@ -73,7 +73,7 @@ void it('renders the cloud control plane without hostdevs and the GPU worker wit
 void it('--cluster hpc --show-xml: only hpc; network, pool and every domain with XML that names it and agrees with the plan', async () => {
   const res = await plan(['--cluster', 'hpc', '--show-xml'])
   assert.equal(res.exitCode, 0, show(res))
-  const reports = JSON.parse(res.stdout) as Report[]
+  const reports = (JSON.parse(res.stdout) as {clusters: Report[]}).clusters
   assert.deepEqual(reports.map((r) => [r.kind, r.cluster]), [['hpc', 'hpc-cluster']])
   const items = reports[0]?.items ?? []
   const rendered = items.filter((i) => i.object !== 'volume')
@@ -110,7 +110,7 @@ void it('refuses a --cluster the file does not have, naming the ones it has (exi
   const json = await plan(['--cluster', 'nosuch'])
   assert.equal(json.exitCode, 2, show(json))
   assert.deepEqual(JSON.parse(json.stdout), {
-    error: {name: 'UsageError', code: 'PLAN_UNKNOWN_CLUSTER', message: 'examples/hpc-and-cloud.yaml has no cluster "nosuch"', exitCode: 2, actions: ['Use one of: hpc, cloud.']},
+    format_version: 1, name: 'UsageError', code: 'PLAN_UNKNOWN_CLUSTER', message: 'examples/hpc-and-cloud.yaml has no cluster "nosuch"', exit_code: 2, actions: ['Use one of: hpc, cloud.'],
   })
 })
 
@@ -124,7 +124,7 @@ void it('shows a network and a domain of the cluster\'s names that ai-how did no
 `)
   const res = await plan(['--cluster', 'hpc'], {uri: `test://${world}`})
   assert.equal(res.exitCode, 0, show(res))
-  const items = (JSON.parse(res.stdout) as Report[])[0]?.items ?? []
+  const items = ((JSON.parse(res.stdout) as {clusters: Report[]}).clusters)[0]?.items ?? []
   const conflicts = items.filter((i) => i.action === 'conflict').map((i) => `${i.object} ${i.name}: ${String((i as {reason?: string}).reason)}`)
   assert.deepEqual(conflicts, [
     'network hpc-cluster-network: exists, not created by ai-how: start refuses it',

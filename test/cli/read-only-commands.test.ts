@@ -85,7 +85,7 @@ function differences(before: Map<string, string>, after: Map<string, string>): s
 
 const CONFIG = 'cluster.yaml'
 /** The commands that do not read the state file (they must not write either). */
-const CONFIG_READERS = [['validate', CONFIG], ['plan', CONFIG, '--show-xml'], ['inventory', CONFIG, 'hpc'], ['inventory', CONFIG, 'cloud', '-f', 'yaml'], ['gpu', 'check', CONFIG]]
+const CONFIG_READERS = [['validate', CONFIG], ['plan', CONFIG, '--show-xml'], ['inventory', CONFIG, 'hpc'], ['inventory', CONFIG, 'cloud', '--format', 'yaml'], ['gpu', 'check', CONFIG]]
 /** The commands that read the state file. */
 const STATE_READERS = [['hpc', 'status', CONFIG], ['cloud', 'status', CONFIG], ['gpu', 'list']]
 
@@ -99,11 +99,14 @@ async function runUnchanged(box: Sandbox, args: string[]): Promise<Run> {
 }
 
 interface ErrorJson {
-  error: {code: string; message: string; exitCode: number; actions: string[]}
+  code: string
+  message: string
+  exit_code: number
+  actions: string[]
 }
 
-function errorOf(result: Run): ErrorJson['error'] {
-  return (JSON.parse(result.stdout) as ErrorJson).error
+function errorOf(result: Run): ErrorJson {
+  return JSON.parse(result.stdout) as ErrorJson
 }
 
 function assertNoSecret(result: Run, what: string): void {

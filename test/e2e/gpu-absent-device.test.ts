@@ -41,7 +41,7 @@ void describe('a start that asks for a PCI device absent from the host', {timeou
     await writeConfig(c, image, [{ip: `${c.subnet}.11`, gpus: [ABSENT]}])
     const res = await runAiHow(host, ['hpc', 'start', c.config, '--skip-deploy', '--json', '--state', c.state], {dirs, timeoutMs: 5 * 60_000})
     assert.equal(res.exitCode, 1, `${res.stdout}\n${res.stderr}`)
-    const {error} = parseJson(res.stdout) as {error: {code: string; message: string; actions: string[]}}
+    const error = parseJson(res.stdout) as {code: string; message: string; actions: string[]}
     console.error(`# refused with: ${error.message}\n#   ${error.actions.join('\n#   ')}`)
     assert.equal(error.code, 'HOST_NOT_READY', error.message)
     assert.match(error.message, new RegExp(ABSENT.replaceAll('.', '\\.')))

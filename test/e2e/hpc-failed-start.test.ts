@@ -75,7 +75,7 @@ void describe('hpc start that fails midway, on a real libvirtd', {timeout: 30 * 
     const res = await aiHow(['hpc', 'start', c.config, '--skip-deploy', '--ssh-timeout', '45', '--json'])
     t.diagnostic(`failed start (45 s SSH deadline) and rollback: ${seconds(start)} s`)
     assert.equal(res.exitCode, 1, `${res.stdout}\n${res.stderr}`)
-    const {error} = parseJson(res.stdout) as {error: {code: string; message: string}}
+    const error = parseJson(res.stdout) as {code: string; message: string}
     assert.equal(error.code, 'SSH_TIMEOUT', error.message)
     assert.match(error.message, new RegExp(`${c.subnet.replaceAll('.', '\\.')}\\.12`))
     assert.deepEqual(await snapshot(host, c), before1)
@@ -119,7 +119,7 @@ void describe('hpc start that fails midway, on a real libvirtd', {timeout: 30 * 
     await writeConfig(c, image, [{ip: `${c.subnet}.11`}, {ip: `${c.subnet}.12`, image: path.join(c.dir, 'missing.qcow2')}])
     const res = await aiHow(['hpc', 'start', c.config, '--skip-deploy', '--json'])
     assert.equal(res.exitCode, 2, `${res.stdout}\n${res.stderr}`)
-    const {error} = parseJson(res.stdout) as {error: {code: string; message: string}}
+    const error = parseJson(res.stdout) as {code: string; message: string}
     assert.equal(error.code, 'IMAGE_NOT_FOUND')
     assert.match(error.message, /missing\.qcow2/)
     assert.deepEqual(await snapshot(host, c), before1)

@@ -100,7 +100,7 @@ void describe('hpc start on an image whose cloud-init reports a failed module, o
     const res = await aiHow(c, ['hpc', 'start', c.config, '--skip-deploy', '--strict-cloud-init', '--json'])
     t.diagnostic(`strict start and rollback: ${seconds(start)} s`)
     assert.equal(res.exitCode, 1, `${res.stdout}\n${res.stderr}`)
-    const {error} = parseJson(res.stdout) as {error: {code: string; message: string; actions: string[]}}
+    const error = parseJson(res.stdout) as {code: string; message: string; actions: string[]}
     assert.equal(error.code, 'CLOUD_INIT_FAILED', error.message)
     assert.equal(error.message, `cloud-init failed on ${c.name}-controller (${c.controllerIp}): module locale failed`)
     assert.ok(error.actions.some((a) => a.includes('/var/log/cloud-init.log')), error.actions.join('\n'))

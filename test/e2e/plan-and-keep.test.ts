@@ -82,7 +82,7 @@ void describe('plan conflicts and --keep-on-failure on a real libvirtd', {timeou
 
     const plan = await aiHow(['plan', c.config, '--json'])
     assert.equal(plan.exitCode, 0, show(plan))
-    const [report] = JSON.parse(plan.stdout) as {items: PlanItem[]}[]
+    const [report] = (JSON.parse(plan.stdout) as {clusters: {items: PlanItem[]}[]}).clusters
     const items = report?.items ?? []
     assert.deepEqual(items.filter((i) => i.action !== 'create').map((i) => `${i.action} ${i.object} ${i.name}: ${i.reason}`), [
       `conflict network ${c.name}-network: exists, not created by ai-how: start refuses it`,
@@ -91,7 +91,7 @@ void describe('plan conflicts and --keep-on-failure on a real libvirtd', {timeou
 
     const start = await aiHow(['hpc', 'start', c.config, '--json'])
     assert.equal(start.exitCode, 1, show(start))
-    const {error} = parseJson(start.stdout) as {error: {code: string; message: string}}
+    const error = parseJson(start.stdout) as {code: string; message: string}
     assert.equal(error.code, 'NETWORK_FOREIGN', error.message)
     assert.match(error.message, new RegExp(`the libvirt network ${c.name}-network `))
     // Nothing created: what is there is the hand-made network (and libvirt's file of its definition).
@@ -110,7 +110,7 @@ void describe('plan conflicts and --keep-on-failure on a real libvirtd', {timeou
     const start = await aiHow(['hpc', 'start', c.config, '--keep-on-failure', '--json'])
     t.diagnostic(`hpc start --keep-on-failure (deploy fails): ${seconds(t0)} s`)
     assert.equal(start.exitCode, 1, show(start))
-    const {error} = parseJson(start.stdout) as {error: {code: string; message: string; actions: string[]}}
+    const error = parseJson(start.stdout) as {code: string; message: string; actions: string[]}
     assert.equal(error.code, 'DEPLOY_FAILED', error.message)
     assert.match(error.message, /ai-how e2e failing task/)
 

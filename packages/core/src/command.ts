@@ -6,7 +6,8 @@
 import {Command, Flags, toConfiguredId} from '@oclif/core'
 import path from 'node:path'
 import type {Logger} from './contracts/extensions.js'
-import {errorToJson, isAiHowError} from './errors.js'
+import {isAiHowError} from './errors.js'
+import {errorDocument, isForeignDocument, jsonDocument} from './output/json-document.js'
 import {errorText, isOclifExit, toAiHowError, usageErrorFromOclif} from './usage-errors.js'
 
 export const DEFAULT_STATE_PATH = path.join('output', 'state.json')
@@ -47,13 +48,19 @@ export abstract class AiHowCommand extends Command {
     }
   }
 
+  /** What run() returned, as the one ai-how JSON document (format_version, snake_case keys). */
+  protected override toSuccessJson(result: unknown): unknown {
+    if (typeof result !== 'object' || result === null || isForeignDocument(result)) return result
+    return jsonDocument(result)
+  }
+
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
     if (isOclifExit(err)) throw err
     const words = this.id === undefined ? undefined : toConfiguredId(this.id, this.config)
     const known = isAiHowError(err) ? err : usageErrorFromOclif(err, this.config.bin, words)
     if (this.jsonEnabled()) {
       const shown = known ?? toAiHowError(err, this.config.bin, words)
-      this.logJson({error: errorToJson(shown)})
+      this.logJson(errorDocument(shown))
       return this.exit(shown.exitCode)
     }
     // An unexpected error keeps oclif's rendering (with its stack): it is a bug to report.

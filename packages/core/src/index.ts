@@ -1,5 +1,6 @@
 export type * from './contracts/index.js'
 export * from './errors.js'
+export * from './output/index.js'
 export {AiHowCommand, DEFAULT_STATE_PATH} from './command.js'
 export {callHook, findExtension, loadClusterKinds, resolveExtension} from './plugins.js'
 export * from './inventory/index.js'

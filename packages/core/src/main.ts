@@ -1,11 +1,12 @@
 /**
  * The entry point of the `ai-how` binary: oclif's `run`, with one error renderer for what fails
  * outside a command's own `catch` (unknown command, parse errors of oclif's plugin commands, errors
- * of init hooks): the ai-how error shape, `{"error": {...}}` on stdout under --json, a short message
+ * of init hooks): the ai-how error document (output/json-document.ts) on stdout under --json, a short message
  * with what to do next on stderr otherwise, and the error's exit status (2 for usage errors).
  */
 import {Command, flush, handle, run, settings, toConfiguredId, type Config} from '@oclif/core'
-import {errorToJson, isAiHowError} from './errors.js'
+import {isAiHowError} from './errors.js'
+import {documentText, errorDocument} from './output/json-document.js'
 import {errorText, isOclifExit, toAiHowError, usageErrorFromOclif} from './usage-errors.js'
 
 const BIN = 'ai-how'
@@ -30,7 +31,7 @@ export async function handleCliError(error: unknown, argv: readonly string[]): P
   const known = isAiHowError(error) ? error : usageErrorFromOclif(error, BIN, words)
   if (wantsJson(argv)) {
     const shown = known ?? toAiHowError(error, BIN, words)
-    process.stdout.write(`${JSON.stringify({error: errorToJson(shown)}, null, 2)}\n`)
+    process.stdout.write(documentText(errorDocument(shown)))
     process.exit(shown.exitCode)
   }
   // An unexpected error keeps oclif's rendering (with its stack): it is a bug to report.

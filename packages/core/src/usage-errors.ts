@@ -1,6 +1,6 @@
 /**
  * oclif's own errors (argument parsing, `command not found`, `this.error()`) turned into the one
- * ai-how error shape, so that a script sees `{name, code, message, exitCode, actions}` and exit 2 for
+ * ai-how error shape, so that a script sees `{format_version, name, code, message, exit_code, actions}` under --json and exit 2 for
  * every usage error, whatever layer found it. oclif's parser error classes are not exported, so they
  * are recognised by class name; a failed flag `parse` function by the message oclif wraps it in.
  */

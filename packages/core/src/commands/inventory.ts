@@ -13,7 +13,7 @@ The text goes to stdout verbatim (or to FILE with -o). The YAML form is valid fo
 
   static override examples = [
     '<%= config.bin %> inventory examples/hpc-small.yaml hpc',
-    '<%= config.bin %> inventory examples/hpc-small.yaml hpc -f yaml -o output/hpc-inventory.yml',
+    '<%= config.bin %> inventory examples/hpc-small.yaml hpc --format yaml -o output/hpc-inventory.yml',
     'ansible-inventory -i <(<%= config.bin %> inventory cluster.yaml hpc) --graph',
   ]
 
@@ -24,7 +24,8 @@ The text goes to stdout verbatim (or to FILE with -o). The YAML form is valid fo
 
   static override flags = {
     state: AiHowCommand.stateFlag,
-    format: Flags.string({char: 'f', options: ['ini', 'yaml'], default: 'ini', description: 'inventory format'}),
+    // No -f: across ai-how, -f is --force (destroy).
+    format: Flags.string({options: ['ini', 'yaml'], default: 'ini', description: 'inventory format'}),
     output: Flags.string({char: 'o', description: 'write the inventory to this file (folders are created) instead of stdout'}),
   }
 

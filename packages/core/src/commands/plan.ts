@@ -17,7 +17,7 @@ export default class Plan extends AiHowCommand {
   static override examples = [
     '<%= config.bin %> plan examples/hpc-small.yaml',
     '<%= config.bin %> plan examples/hpc-and-cloud.yaml --cluster hpc --show-xml',
-    '<%= config.bin %> plan cluster.yaml --json | jq \'.[].items[] | select(.action != "keep")\'',
+    '<%= config.bin %> plan cluster.yaml --json | jq \'.clusters[].items[] | select(.action != "keep")\'',
   ]
 
   static override args = {
@@ -30,7 +30,7 @@ export default class Plan extends AiHowCommand {
     'show-xml': Flags.boolean({description: 'print the rendered libvirt XML of every object'}),
   }
 
-  async run(): Promise<PlanReport[]> {
+  async run(): Promise<{clusters: PlanReport[]}> {
     const {args, flags} = await this.parse(Plan)
     const kinds = await loadClusterKinds(this.config)
     const loaded = await loadConfig(args.config, kinds)
@@ -53,6 +53,6 @@ export default class Plan extends AiHowCommand {
       reports.push(report)
       if (!this.jsonEnabled()) this.log(formatPlan(report, flags['show-xml']))
     }
-    return reports
+    return {clusters: reports}
   }
 }

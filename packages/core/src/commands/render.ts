@@ -3,6 +3,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {AiHowCommand} from '../command.js'
 import {renderConfig} from '../config/index.js'
+import {foreignDocument} from '../output/json-document.js'
 
 export default class Render extends AiHowCommand {
   static override summary = 'Print a cluster configuration after variable expansion.'
@@ -31,7 +32,8 @@ Every unset variable is reported with its file:line:column (exit 2). Render does
     const text = this.jsonEnabled() ? `${JSON.stringify(rendered.data, null, 2)}\n` : rendered.yaml
     if (flags.output === undefined) {
       if (!this.jsonEnabled()) process.stdout.write(text)
-      return rendered.data
+      // The config itself (with --json, as JSON): a document of its own format, printed as it is.
+      return typeof rendered.data === 'object' && rendered.data !== null ? foreignDocument(rendered.data) : rendered.data
     }
     const output = path.resolve(flags.output)
     await mkdir(path.dirname(output), {recursive: true})

@@ -4,6 +4,7 @@ import path from 'node:path'
 import {AiHowCommand} from '../command.js'
 import {buildConfigSchema} from '../config/index.js'
 import type {JsonSchema} from '../contracts/extensions.js'
+import {foreignDocument} from '../output/json-document.js'
 import {loadClusterKinds} from '../plugins.js'
 
 export default class Schema extends AiHowCommand {
@@ -30,7 +31,7 @@ The schema cannot express everything: \`ai-how validate\` also checks addresses,
     const schema = buildConfigSchema(kinds)
     if (flags.output === undefined) {
       if (!this.jsonEnabled()) this.log(JSON.stringify(schema, null, 2))
-      return schema
+      return foreignDocument(schema)
     }
     const output = path.resolve(flags.output)
     await mkdir(path.dirname(output), {recursive: true})

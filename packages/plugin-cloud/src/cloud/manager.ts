@@ -5,6 +5,7 @@
  * Kubernetes section (read-only, an unreachable API is reported, not fatal).
  */
 import {existsSync} from 'node:fs'
+import {dataMap} from '@ai-how/core'
 import type {ClusterStateEntry, Step} from '@ai-how/core'
 import {ClusterManager, kindFields} from '@ai-how/plugin-hpc'
 import type {ClusterManagerDeps, ClusterStatus, StartRecord, StopRecord, VmClusterSpec} from '@ai-how/plugin-hpc'
@@ -85,7 +86,8 @@ export class CloudVMManager extends ClusterManager {
   }
 
   protected override beforeShutdownSteps(record: StopRecord): Step[] {
-    const run: CloudStopRun = {runtimeStopped: {}}
+    // Keyed by VM name: data, printed as it is under --json.
+    const run: CloudStopRun = {runtimeStopped: dataMap({})}
     this.stops.set(record, run)
     return cloudStopSteps({spec: this.spec, deps: this.deps, cloud: this.cloud, guest: this.guest, record, run})
   }
