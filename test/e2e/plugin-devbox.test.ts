@@ -60,7 +60,7 @@ void describe('a third-party cluster kind (examples/plugin-devbox) installed fro
     assert.equal(validate.exitCode, 0, show(validate))
     const plan = await aiHow(['plan', config(), '--json'])
     assert.equal(plan.exitCode, 0, show(plan))
-    const [report] = JSON.parse(plan.stdout) as {kind: string; items: {name: string; action: string}[]}[]
+    const [report] = (JSON.parse(plan.stdout) as {clusters: {kind: string; items: {name: string; action: string}[]}[]}).clusters
     assert.equal(report?.kind, 'devbox')
     assert.ok(report.items.some((i) => i.name === `${cluster.name}-box-01` && i.action === 'create'), show(plan))
 

@@ -113,7 +113,7 @@ void describe('packed packages installed into an empty prefix', {skip, timeout: 
     assert.match(text.stdout, /<domain type='qemu'|<domain type='kvm'/)
     assert.match(text.stdout, /<network>\n\s*<name>hpc-tiny-network<\/name>/)
     type Plan = {kind: string; items: {name: string; xml?: string}[]}[]
-    const xmlOf = (stdout: string): string[] => (JSON.parse(stdout) as Plan).flatMap((r) => r.items.map((i) => `${r.kind} ${i.name}\n${i.xml ?? ''}`))
+    const xmlOf = (stdout: string): string[] => (JSON.parse(stdout) as {clusters: Plan}).clusters.flatMap((r) => r.items.map((i) => `${r.kind} ${i.name}\n${i.xml ?? ''}`))
     const ours = await installed(['plan', both, '--show-xml', '--json'], env)
     const repo = await execa(process.execPath, [path.join(repoRoot, 'packages/core/bin/run.js'), 'plan', both, '--show-xml', '--json'], {cwd: box, reject: false, env: {NO_COLOR: '1', AI_HOW_DATA_DIR: path.join(box, 'data'), AI_HOW_SYSFS_ROOT: '/nonexistent', ...env}})
     assert.equal(ours.exitCode, 0, ours.stderr)

@@ -57,7 +57,7 @@ void describe('the devbox example plugin, packed and installed (ai-how plugins i
   void it('plans two boxes on the test driver and reports them absent, with no warning on any run', async () => {
     const plan = await box.run(['plan', good, '--json'])
     assert.equal(plan.code, 0, show(plan))
-    const [report] = JSON.parse(plan.stdout) as {kind: string; items: {name: string; action: string}[]}[]
+    const [report] = (JSON.parse(plan.stdout) as {clusters: {kind: string; items: {name: string; action: string}[]}[]}).clusters
     assert.equal(report?.kind, 'devbox')
     assert.deepEqual(
       report.items.filter((i) => i.action === 'create').map((i) => i.name),
