@@ -10,6 +10,8 @@ export const VFIO_MODULES = ['vfio', 'vfio_iommu_type1', 'vfio_pci'] as const
 export type VfioModule = (typeof VFIO_MODULES)[number]
 
 export type CpuVendor = 'intel' | 'amd' | 'unknown'
+/** The CPU's hardware virtualization flag in /proc/cpuinfo: vmx (Intel VT-x), svm (AMD-V), none, or unknown (no flags line). */
+export type CpuVirtualization = 'vmx' | 'svm' | 'none' | 'unknown'
 
 export interface HostInfo {
   root: string
@@ -23,11 +25,13 @@ export interface HostInfo {
   /** Each vfio module: loaded as a module or built into the kernel. */
   vfio: Record<VfioModule, boolean>
   cpuVendor: CpuVendor
+  cpuVirtualization: CpuVirtualization
 }
 
 export async function readHostInfo(host: HostFs): Promise<HostInfo> {
   const groups = await countIommuGroups(host)
   const cmdline = (await host.readText('/proc/cmdline')) ?? ''
+  const cpuinfo = (await host.readText('/proc/cpuinfo')) ?? ''
   const modules = loadedModules((await host.readText('/proc/modules')) ?? '')
   const vfio = {} as Record<VfioModule, boolean>
   for (const name of VFIO_MODULES) vfio[name] = modules.has(name) || (await host.exists(`/sys/module/${name}`))
@@ -35,7 +39,8 @@ export async function readHostInfo(host: HostFs): Promise<HostInfo> {
     root: host.root,
     iommu: {enabled: groups > 0, groups, cmdline: iommuWords(cmdline)},
     vfio,
-    cpuVendor: cpuVendor((await host.readText('/proc/cpuinfo')) ?? ''),
+    cpuVendor: cpuVendor(cpuinfo),
+    cpuVirtualization: cpuVirtualization(cpuinfo),
   }
 }
 
@@ -58,6 +63,13 @@ export function cpuVendor(cpuinfo: string): CpuVendor {
   if (match?.[1] === 'GenuineIntel') return 'intel'
   if (match?.[1] === 'AuthenticAMD' || match?.[1] === 'HygonGenuine') return 'amd'
   return 'unknown'
+}
+
+export function cpuVirtualization(cpuinfo: string): CpuVirtualization {
+  const flags = /^flags\s*:(.*)$/m.exec(cpuinfo)?.[1]
+  if (flags === undefined) return 'unknown'
+  const words = new Set(flags.trim().split(/\s+/))
+  return words.has('vmx') ? 'vmx' : words.has('svm') ? 'svm' : 'none'
 }
 
 export function missingVfioModules(info: HostInfo): VfioModule[] {
