@@ -63,7 +63,7 @@ function gpusFound(gpus: readonly ListedGpu[]): HostCheckResult {
 function gpuLines(gpu: ListedGpu): string[] {
   const name = `${gpu.vendorName ?? `vendor ${gpu.vendorId}`} ${gpu.deviceName ?? `device ${gpu.deviceId}`}`
   const group = gpu.iommuGroup === null ? 'no IOMMU group' : `IOMMU group ${gpu.iommuGroup}`
-  const lines = [`${gpu.address} ${name}: ${group}, driver ${gpu.driver ?? 'none'}, ${gpu.ready ? 'ready' : `not ready (${gpu.reasons.join('; ')})`}`]
+  const lines = [`${gpu.address} ${name}: ${group}, driver ${gpu.driver ?? 'none'}, ${gpu.ready ? 'ready' : `not ready: ${gpu.reasons.join('; ')}`}`]
   if (gpu.groupMembers.length > 0) {
     const members = gpu.groupMembers.map((m) => `${m.address} (${m.bridge ? 'bridge, ' : ''}driver ${m.driver ?? 'none'})`)
     lines.push(`  group shared with ${members.join(', ')}`)
