@@ -14,6 +14,7 @@ import {PciHost} from '../host/pci-host.js'
 import {makeCluster} from '../test-support/clusters.js'
 import {isolatedDir} from '../test-support/cli.js'
 import {fixtureRoot} from '../test-support/paths.js'
+import {hostWideChecks} from './host-wide.js'
 import {passthroughChecks} from './passthrough-checks.js'
 
 const HOST_IDS = ['gpu.host.cpu-virtualization', 'gpu.host.iommu', 'gpu.host.vfio-modules', 'gpu.host.gpus']
@@ -74,5 +75,38 @@ void describe('host passthrough readiness (doctor)', () => {
     assert.equal(cpuVirtualization('flags\t\t: fpu svm\n'), 'svm')
     assert.equal(cpuVirtualization('flags\t\t: fpu sse hypervisor\n'), 'none')
     assert.equal(cpuVirtualization('vendor_id\t: AuthenticAMD\n'), 'unknown')
+  })
+})
+
+void describe('vfio-pci available or not (doctor and gpu check alike)', () => {
+  async function tree(modulesDep: string | undefined): Promise<string> {
+    const root = await isolatedDir()
+    await mkdir(path.join(root, 'proc/sys/kernel'), {recursive: true})
+    await writeFile(path.join(root, 'proc/sys/kernel/osrelease'), '6.1.0-28-amd64\n')
+    await writeFile(path.join(root, 'proc/modules'), 'snd_hda_intel 57344 3 - Live 0x0\n')
+    if (modulesDep !== undefined) {
+      await mkdir(path.join(root, 'lib/modules/6.1.0-28-amd64'), {recursive: true})
+      await writeFile(path.join(root, 'lib/modules/6.1.0-28-amd64/modules.dep'), modulesDep)
+    }
+    return root
+  }
+
+  void it('says vfio-pci can be loaded when modules.dep of the running kernel lists it', async () => {
+    const [, vfio] = await hostWideChecks(PciHost.open(await tree('kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/vfio.ko\n')))
+    assert.equal(vfio?.ok, false)
+    assert.deepEqual(vfio.detail, ['vfio-pci is available in /lib/modules/6.1.0-28-amd64 (modules.dep): modprobe loads it'])
+    assert.match(vfio.fix[0] ?? '', /^sudo modprobe vfio-pci/)
+  })
+
+  void it('says the kernel lacks vfio-pci, first fix a kernel that has it, when modules.dep does not list it', async () => {
+    const [, vfio] = await hostWideChecks(PciHost.open(await tree('kernel/sound/pci/hda/snd-hda-intel.ko:\n')))
+    assert.deepEqual(vfio?.detail, ['the running kernel 6.1.0-28-amd64 has no vfio-pci module in /lib/modules/6.1.0-28-amd64'])
+    assert.match(vfio.fix[0] ?? '', /^Install a kernel that ships vfio-pci/)
+  })
+
+  void it('gives no availability line when /lib/modules cannot be read', async () => {
+    const [, vfio] = await hostWideChecks(PciHost.open(await tree(undefined)))
+    assert.equal(vfio?.detail, undefined)
+    assert.match(vfio?.fix[0] ?? '', /^sudo modprobe vfio-pci/)
   })
 })

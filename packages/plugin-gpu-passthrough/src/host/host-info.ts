@@ -26,7 +26,12 @@ export interface HostInfo {
   vfio: Record<VfioModule, boolean>
   cpuVendor: CpuVendor
   cpuVirtualization: CpuVirtualization
+  /** The running kernel (/proc/sys/kernel/osrelease) and whether it ships vfio-pci, per /lib/modules/<release>. */
+  kernel: {release: string | null; vfioPci: VfioPciAvailability}
 }
+
+/** vfio-pci in the running kernel: a loadable module (modules.dep), built in (modules.builtin), neither, or unknown (no /lib/modules). */
+export type VfioPciAvailability = 'module' | 'builtin' | 'absent' | 'unknown'
 
 export async function readHostInfo(host: HostFs): Promise<HostInfo> {
   const groups = await countIommuGroups(host)
@@ -41,6 +46,7 @@ export async function readHostInfo(host: HostFs): Promise<HostInfo> {
     vfio,
     cpuVendor: cpuVendor(cpuinfo),
     cpuVirtualization: cpuVirtualization(cpuinfo),
+    kernel: await kernelInfo(host),
   }
 }
 
@@ -63,6 +69,16 @@ export function cpuVendor(cpuinfo: string): CpuVendor {
   if (match?.[1] === 'GenuineIntel') return 'intel'
   if (match?.[1] === 'AuthenticAMD' || match?.[1] === 'HygonGenuine') return 'amd'
   return 'unknown'
+}
+
+async function kernelInfo(host: HostFs): Promise<HostInfo['kernel']> {
+  const release = (await host.readText('/proc/sys/kernel/osrelease'))?.trim() ?? ''
+  if (release === '') return {release: null, vfioPci: 'unknown'}
+  const dep = await host.readText(`/lib/modules/${release}/modules.dep`)
+  const builtin = await host.readText(`/lib/modules/${release}/modules.builtin`)
+  const ships = (text: string | undefined): boolean => /(^|\/)vfio-pci\.ko/m.test(text ?? '')
+  const vfioPci = ships(dep) ? 'module' : ships(builtin) ? 'builtin' : dep === undefined && builtin === undefined ? 'unknown' : 'absent'
+  return {release, vfioPci}
 }
 
 export function cpuVirtualization(cpuinfo: string): CpuVirtualization {
