@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
+import {anyCheckFailed, checksJson, renderChecks} from '../checks/index.js'
+import type {CheckResult} from '../checks/index.js'
 import {AiHowCommand} from '../command.js'
 import {describeClusters, displayPath, formatIssues, loadConfig, runHostChecks} from '../config/index.js'
 import type {ConfigIssue} from '../contracts/config.js'
-import type {HostCheckResult} from '../contracts/extensions.js'
 import {HostError, isAiHowError} from '../errors.js'
 import {loadClusterKinds} from '../plugins.js'
 
@@ -13,8 +14,8 @@ export interface ValidateResult {
   kinds: string[]
   errors: ConfigIssue[]
   warnings: ConfigIssue[]
-  /** With --check-host: every host check, passed or not, and whether all passed. */
-  hostChecks?: HostCheckResult[]
+  /** With --check-host: every host check (id, status ok|warn|fail|skip, message, fix, detail), and whether none failed. */
+  hostChecks?: CheckResult[]
   hostReady?: boolean
 }
 
@@ -69,14 +70,15 @@ Exit status: 0 valid, 2 invalid config, 1 a host check failed.`
     }
     if (!flags['check-host']) return result
     const checks = await runHostChecks(this.config, described.map((d) => d.cluster), flags['sysfs-root'])
-    const failed = checks.filter((c) => !c.ok && c.severity !== 'warning')
-    result.hostChecks = checks
-    result.hostReady = failed.length === 0
+    const report = checksJson(checks)
+    result.hostChecks = report.checks
+    result.hostReady = report.ok
     if (this.jsonEnabled()) {
-      if (failed.length > 0) process.exitCode = 1
+      if (anyCheckFailed(checks)) process.exitCode = 1
       return result
     }
-    for (const check of checks) this.log(`${check.ok ? '✓' : check.severity === 'warning' ? '!' : '✗'} ${check.message}`)
+    this.log(renderChecks(checks))
+    const failed = report.checks.filter((c) => c.status === 'fail')
     if (failed.length > 0) {
       throw new HostError(`${failed.length} of ${checks.length} host checks failed (✗ above)`, {
         code: 'HOST_CHECKS_FAILED',

@@ -163,15 +163,23 @@ export interface ClusterKind extends ClusterKindRegistration {
   plugin: string
 }
 
+/** How a check came out: passed, a problem that does not block, a problem that does, or not applicable here. */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip'
+
 /** A host prerequisite that a contribution needs (e.g. IOMMU on, vfio-pci bound). */
 export interface HostCheckResult {
   id: string
+  /** False for a problem (fail or warn); true when it passed or does not apply (skip). */
   ok: boolean
   message: string
   /** Exact steps that fix it. */
   fix: string[]
   /** 'warning': it fails only for nodes that are not started (auto_start: false); a start goes on without them. */
   severity?: 'warning'
+  /** Explicit status; without it, ok → 'ok', severity 'warning' → 'warn', else 'fail'. 'skip' says why in the message. */
+  status?: CheckStatus
+  /** Facts shown under the check (e.g. the GPUs found with their IOMMU groups and drivers). */
+  detail?: string[]
 }
 
 /** Libvirt domain XML fragments and rules a plugin contributes to one VM. */

@@ -29,6 +29,11 @@ export type HostChecksOptions = {
   clusters: ClusterDescription[]
   /** Root of sysfs/procfs (tests point it at a fixture tree); '/' on a real host. */
   hostRoot: string
+  /**
+   * `ai-how doctor`: also check what this host needs in general (IOMMU, vfio, CPU virtualization,
+   * the GPUs found), whether or not a cluster asks for it; a check that does not apply is 'skip'.
+   */
+  hostWide?: boolean
 }
 
 export interface AiHowHooks extends Hooks {

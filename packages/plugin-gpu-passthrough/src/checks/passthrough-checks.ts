@@ -2,21 +2,22 @@
  * Passthrough readiness of every device that any node of any cluster asks for (control planes and
  * workers of every kind alike): host-wide checks once (IOMMU, vfio modules), device checks once per
  * address, host drivers once per IOMMU group, the IOMMU-group rule per node. Clusters on a remote libvirt host are reported as not
- * checked from here. No request at all: no result.
+ * checked from here. No request at all: no result, except with `hostWide` (ai-how doctor), which
+ * puts the host's readiness first (CPU virtualization, IOMMU, vfio, the GPUs found) in every case.
  */
 import type {ClusterDescription, HostCheckResult} from '@ai-how/core'
-import {missingVfioModules} from '../host/host-info.js'
 import type {PciHost} from '../host/pci-host.js'
 import type {PciFunction} from '../host/pci-sysfs.js'
 import {comparePciAddresses, isPciAddress} from '../pci/address.js'
 import {deviceChecks} from './device-checks.js'
 import {driverChecks} from './driver-checks.js'
-import {iommuFix, vfioModulesFix} from './fixes.js'
 import {groupChecks} from './group-checks.js'
+import {hostReadinessChecks} from './host-readiness.js'
+import {hostWideChecks} from './host-wide.js'
 import {deviceRequests, isRemoteUri, nodeLabel} from './requests.js'
 import type {DeviceRequest, Locate} from './requests.js'
 
-export async function passthroughChecks(host: PciHost, clusters: readonly ClusterDescription[], locate?: Locate): Promise<HostCheckResult[]> {
+export async function passthroughChecks(host: PciHost, clusters: readonly ClusterDescription[], locate?: Locate, options: {hostWide?: boolean} = {}): Promise<HostCheckResult[]> {
   const results: HostCheckResult[] = []
   const local: ClusterDescription[] = []
   for (const cluster of clusters) {
@@ -24,8 +25,9 @@ export async function passthroughChecks(host: PciHost, clusters: readonly Cluste
     else if (deviceRequests([cluster]).length > 0) results.push(remoteNotice(cluster))
   }
   const requests = deviceRequests(local, locate)
+  if (options.hostWide === true) results.push(...(await hostReadinessChecks(host, requests.length > 0)))
   if (requests.length === 0) return results
-  results.push(...(await hostChecks(host)))
+  if (options.hostWide !== true) results.push(...(await hostWideChecks(host)))
   const byAddress = groupBy(requests, (r) => r.device.pciAddress)
   const present: PciFunction[] = []
   for (const address of [...byAddress.keys()].sort(comparePciAddresses)) {
@@ -42,18 +44,6 @@ export async function passthroughChecks(host: PciHost, clusters: readonly Cluste
     }
   }
   return results
-}
-
-async function hostChecks(host: PciHost): Promise<HostCheckResult[]> {
-  const info = await host.info()
-  const iommu: HostCheckResult = info.iommu.enabled
-    ? {id: 'gpu.host.iommu', ok: true, message: `the IOMMU is on (${info.iommu.groups} IOMMU groups)`, fix: []}
-    : {id: 'gpu.host.iommu', ok: false, message: 'the IOMMU is off: /sys/kernel/iommu_groups is empty, so no device can be passed through', fix: iommuFix(info.cpuVendor, info.iommu.cmdline)}
-  const missing = missingVfioModules(info)
-  const vfio: HostCheckResult = missing.length === 0
-    ? {id: 'gpu.host.vfio-modules', ok: true, message: 'the vfio modules are loaded (vfio, vfio_iommu_type1, vfio_pci)', fix: []}
-    : {id: 'gpu.host.vfio-modules', ok: false, message: `vfio modules not loaded: ${missing.join(', ')}`, fix: vfioModulesFix()}
-  return [iommu, vfio]
 }
 
 function malformed(address: string, asking: readonly DeviceRequest[]): HostCheckResult {

@@ -10,6 +10,8 @@ export const VFIO_MODULES = ['vfio', 'vfio_iommu_type1', 'vfio_pci'] as const
 export type VfioModule = (typeof VFIO_MODULES)[number]
 
 export type CpuVendor = 'intel' | 'amd' | 'unknown'
+/** The CPU's hardware virtualization flag in /proc/cpuinfo: vmx (Intel VT-x), svm (AMD-V), none, or unknown (no flags line). */
+export type CpuVirtualization = 'vmx' | 'svm' | 'none' | 'unknown'
 
 export interface HostInfo {
   root: string
@@ -23,11 +25,18 @@ export interface HostInfo {
   /** Each vfio module: loaded as a module or built into the kernel. */
   vfio: Record<VfioModule, boolean>
   cpuVendor: CpuVendor
+  cpuVirtualization: CpuVirtualization
+  /** The running kernel (/proc/sys/kernel/osrelease) and whether it ships vfio-pci, per /lib/modules/<release>. */
+  kernel: {release: string | null; vfioPci: VfioPciAvailability}
 }
+
+/** vfio-pci in the running kernel: a loadable module (modules.dep), built in (modules.builtin), neither, or unknown (no /lib/modules). */
+export type VfioPciAvailability = 'module' | 'builtin' | 'absent' | 'unknown'
 
 export async function readHostInfo(host: HostFs): Promise<HostInfo> {
   const groups = await countIommuGroups(host)
   const cmdline = (await host.readText('/proc/cmdline')) ?? ''
+  const cpuinfo = (await host.readText('/proc/cpuinfo')) ?? ''
   const modules = loadedModules((await host.readText('/proc/modules')) ?? '')
   const vfio = {} as Record<VfioModule, boolean>
   for (const name of VFIO_MODULES) vfio[name] = modules.has(name) || (await host.exists(`/sys/module/${name}`))
@@ -35,7 +44,9 @@ export async function readHostInfo(host: HostFs): Promise<HostInfo> {
     root: host.root,
     iommu: {enabled: groups > 0, groups, cmdline: iommuWords(cmdline)},
     vfio,
-    cpuVendor: cpuVendor((await host.readText('/proc/cpuinfo')) ?? ''),
+    cpuVendor: cpuVendor(cpuinfo),
+    cpuVirtualization: cpuVirtualization(cpuinfo),
+    kernel: await kernelInfo(host),
   }
 }
 
@@ -58,6 +69,23 @@ export function cpuVendor(cpuinfo: string): CpuVendor {
   if (match?.[1] === 'GenuineIntel') return 'intel'
   if (match?.[1] === 'AuthenticAMD' || match?.[1] === 'HygonGenuine') return 'amd'
   return 'unknown'
+}
+
+async function kernelInfo(host: HostFs): Promise<HostInfo['kernel']> {
+  const release = (await host.readText('/proc/sys/kernel/osrelease'))?.trim() ?? ''
+  if (release === '') return {release: null, vfioPci: 'unknown'}
+  const dep = await host.readText(`/lib/modules/${release}/modules.dep`)
+  const builtin = await host.readText(`/lib/modules/${release}/modules.builtin`)
+  const ships = (text: string | undefined): boolean => /(^|\/)vfio-pci\.ko/m.test(text ?? '')
+  const vfioPci = ships(dep) ? 'module' : ships(builtin) ? 'builtin' : dep === undefined && builtin === undefined ? 'unknown' : 'absent'
+  return {release, vfioPci}
+}
+
+export function cpuVirtualization(cpuinfo: string): CpuVirtualization {
+  const flags = /^flags\s*:(.*)$/m.exec(cpuinfo)?.[1]
+  if (flags === undefined) return 'unknown'
+  const words = new Set(flags.trim().split(/\s+/))
+  return words.has('vmx') ? 'vmx' : words.has('svm') ? 'svm' : 'none'
 }
 
 export function missingVfioModules(info: HostInfo): VfioModule[] {

@@ -1,17 +1,15 @@
-import {AiHowCommand, loadClusterKinds, loadConfig} from '@ai-how/core'
-import type {ClusterDescription, HostCheckResult, YamlPath} from '@ai-how/core'
+import {AiHowCommand, checksJson, loadClusterKinds, loadConfig, renderChecks} from '@ai-how/core'
+import type {ChecksJson, ClusterDescription, YamlPath} from '@ai-how/core'
 import {Args} from '@oclif/core'
 import {passthroughChecks} from '../../checks/passthrough-checks.js'
-import {renderChecks} from '../../checks/render-checks.js'
 import {sysfsRootFlag} from '../../flags.js'
 import {resolveHostRoot} from '../../host/host-fs.js'
 import {PciHost} from '../../host/pci-host.js'
 
-export interface GpuCheckReport {
+/** The shared check report (ok, summary, checks) of the config's passthrough requests. */
+export interface GpuCheckReport extends ChecksJson {
+  format_version: 1
   config: string
-  ok: boolean
-  failed: number
-  results: HostCheckResult[]
 }
 
 export default class GpuCheck extends AiHowCommand {
@@ -42,11 +40,11 @@ export default class GpuCheck extends AiHowCommand {
       return `${loaded.file}:${line}:${column}`
     }
     const results = await passthroughChecks(PciHost.open(resolveHostRoot(flags['sysfs-root'])), clusters, locate)
-    const failed = results.filter((r) => !r.ok).length
+    const report: GpuCheckReport = {format_version: 1, config: loaded.file, ...checksJson(results)}
     if (!this.jsonEnabled()) {
       this.log(results.length === 0 ? `No node of ${loaded.file} asks for PCI passthrough: nothing to check.` : renderChecks(results))
     }
-    if (failed > 0) process.exitCode = 1
-    return {config: loaded.file, ok: failed === 0, failed, results}
+    if (!report.ok) process.exitCode = 1
+    return report
   }
 }
