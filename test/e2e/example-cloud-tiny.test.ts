@@ -72,7 +72,7 @@ void describe('examples/cloud-tiny.yaml: cloud start | status | stop | start | d
   })
 
   after(async () => {
-    await tearDown({host, dirs, work, clusters: [{name: NAME, destroy: () => aiHow(['cloud', 'destroy', example, '--force'])}]})
+    await tearDown({host, dirs, work, clusters: () => [{name: NAME, destroy: () => aiHow(['cloud', 'destroy', example, '--force'])}]})
   })
 
   void it('start boots the control plane and the CPU worker, defines the GPU worker, deploys, fetches the kubeconfig and reports healthy', async (t) => {

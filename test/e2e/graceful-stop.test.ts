@@ -90,7 +90,7 @@ void describe('hpc stop: graceful on any image (guest agent, else poweroff over 
   })
 
   after(async () => {
-    await tearDown({host, dirs, work, clusters: clusters.map((c) => ({name: c.name, destroy: () => aiHow(c, ['hpc', 'destroy', c.config, '--force'])}))})
+    await tearDown({host, dirs, work, clusters: () => clusters.map((c) => ({name: c.name, destroy: () => aiHow(c, ['hpc', 'destroy', c.config, '--force'])}))})
   })
 
   let plain: {c: E2eCluster; image: GuestImage} | undefined

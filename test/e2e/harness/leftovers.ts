@@ -49,7 +49,8 @@ export interface TearDown {
   dirs: AiHowDirs | undefined
   /** The test's own folder (configs, state, output), removed at the end. */
   work?: string | undefined
-  clusters: readonly ClusterToTearDown[]
+  /** The clusters; called only once `before` made the host and the folders (what it plans comes after). */
+  clusters: () => readonly ClusterToTearDown[]
 }
 
 /**
@@ -60,9 +61,9 @@ export interface TearDown {
 export async function tearDown(t: TearDown): Promise<void> {
   const left: string[] = []
   try {
-    if (t.host !== undefined) {
-      for (const c of t.clusters) {
-        if (t.dirs !== undefined && (await findLeftovers(t.host, c.name)).length > 0) await c.destroy()
+    if (t.host !== undefined && t.dirs !== undefined) {
+      for (const c of t.clusters()) {
+        if ((await findLeftovers(t.host, c.name)).length > 0) await c.destroy()
         left.push(...await findLeftovers(t.host, c.name))
       }
     }
