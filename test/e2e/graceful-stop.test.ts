@@ -73,13 +73,16 @@ void describe('hpc stop: graceful on any image (guest agent, else poweroff over 
     return {result, stderr: res.stderr, elapsed}
   }
 
-  /** Stops sshd on the controller of `c` for this boot only (a runtime mask), over SSH, and checks that SSH is refused. */
+  /**
+   * Stops sshd on the controller of `c` for this boot only (a runtime mask), over SSH, and checks
+   * that SSH is refused. The session itself may be cut when sshd goes (its processes are in
+   * ssh.service when no logind moves them out), so only the refusal afterwards counts.
+   */
   async function breakSsh(c: E2eCluster, user: string): Promise<void> {
     assert.ok(host)
     const target = {ip: c.controllerIp, user, privateKeyPath: c.privateKey}
-    const broke = await sshRun(host, target, 'sudo systemctl mask --runtime --now ssh.service; sudo systemctl stop ssh.socket 2>/dev/null; echo masked', 60_000)
-    assert.ok(broke.connected && broke.stdout.includes('masked'), `${broke.lastError} ${broke.stdout} ${broke.stderr}`)
-    const probe = await sshRun(host, target, 'true', 10_000)
+    await sshRun(host, target, 'sudo systemctl stop ssh.socket 2>/dev/null; sudo systemctl mask --runtime --now ssh.service', 60_000)
+    const probe = await sshRun(host, target, 'true', 20_000)
     assert.equal(probe.connected, false, 'SSH still answers after sshd was stopped')
   }
 
