@@ -12,7 +12,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '../../../..')
 export const bin = path.join(repoRoot, 'packages/core/bin/run.js')
 
 export interface CliResult {
-  /** The exit code (1 when the process was killed, e.g. at the timeout). */
+  /** The exit code (1 when the process was killed, e.g. at the timeout). The streams are exactly what it wrote. */
   code: number
   stdout: string
   stderr: string
@@ -46,7 +46,7 @@ export function cliSandbox(prefix: string): CliSandbox {
       ...options.env,
     }
     for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) Reflect.deleteProperty(env, key)
-    const r = await execa(process.execPath, [bin, ...args], {cwd: repoRoot, env, extendEnv: false, reject: false, timeout: 60_000})
+    const r = await execa(process.execPath, [bin, ...args], {cwd: repoRoot, env, extendEnv: false, reject: false, stripFinalNewline: false, timeout: 60_000})
     return {code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr}
   }
   return {dir, run, dispose: () => { rmSync(dir, {recursive: true, force: true}) }}
