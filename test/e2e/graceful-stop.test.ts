@@ -127,8 +127,8 @@ void describe('hpc stop: graceful on any image (guest agent, else poweroff over 
     assert.deepEqual(result.stopped, [], 'stopped names the nodes that went down by themselves')
     assert.equal(result.warnings.length, 1, result.warnings.join('\n'))
     assert.match(result.warnings[0] ?? '', new RegExp(`^${vm} was still running after ${timeoutS} s and was powered off by force \\(agent: `))
-    assert.ok(stderr.split('\n').includes(`Warning: ${result.warnings[0] ?? ''}`), `the warning is on stderr too:\n${stderr}`)
-    assert.ok(elapsed >= timeoutS && elapsed < timeoutS + 25, `stop took ${elapsed} s with --timeout ${timeoutS}`)
+    assert.ok(stderr.includes(`Warning: ${result.warnings[0] ?? ''}`), `the warning is on stderr too:\n${stderr}`)
+    assert.ok(elapsed >= timeoutS && elapsed < timeoutS + 40, `stop took ${elapsed} s with --timeout ${timeoutS}`)
   })
 
   void it('the tuned image (with the agent), SSH broken: the node is shut down through the guest agent, none forced', async (t) => {
