@@ -5,36 +5,22 @@
  * configuration errors (exit 2), not internal ones. `--check-host` checks kernel and initrd.
  */
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import os from 'node:os'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
-import {execa} from 'execa'
+import {cliSandbox, show} from '../../packages/core/src/test-support/cli.js'
+import type {CliResult} from '../../packages/core/src/test-support/cli.js'
 import {corpusDir, expectedOf, repoRoot} from './corpus.js'
 
-const sandbox = mkdtempSync(path.join(os.tmpdir(), 'ai-how-corpus-cli-'))
+const cli = cliSandbox('ai-how-corpus-cli-')
+const sandbox = cli.dir
 after(() => {
-  rmSync(sandbox, {recursive: true, force: true})
+  cli.dispose()
 })
 
-interface Run {
-  exitCode?: number
-  stdout: string
-  stderr: string
-}
-
-async function validate(args: string[]): Promise<Run> {
-  return execa(process.execPath, ['packages/core/bin/run.js', 'validate', ...args], {
-    cwd: repoRoot,
-    reject: false,
-    // Only PATH and HOME from the caller: no variable of the corpus may be set by accident.
-    env: {PATH: process.env.PATH ?? '', HOME: os.homedir(), AI_HOW_DATA_DIR: path.join(sandbox, 'data'), AI_HOW_CACHE_DIR: path.join(sandbox, 'cache'), AI_HOW_CONFIG_DIR: path.join(sandbox, 'config'), NO_COLOR: '1'},
-    extendEnv: false,
-  })
-}
-
-function show(r: Run): string {
-  return `exit ${String(r.exitCode)}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`
+/** `ai-how validate ARGS`, with only PATH and HOME from the caller: no variable of the corpus may be set by accident. */
+function validate(args: string[]): Promise<CliResult> {
+  return cli.run(['validate', ...args], {onlyPathAndHome: true})
 }
 
 const CASES = [
@@ -57,11 +43,11 @@ void describe('ai-how validate on the config corpus (CLI)', () => {
       const expected = expectedOf(path.join(repoRoot, file))
       const [position = '', where = '', code = ''] = expected.where.split(' ')
       const text = await validate([file])
-      assert.equal(text.exitCode, 2, show(text))
+      assert.equal(text.code, 2, show(text))
       assert.ok(text.stderr.includes(`${file}:${position}  error  ${where}  ${expected.message}\n    fix: ${expected.fix}\n`), show(text))
       assert.doesNotMatch(text.stderr, /Update or reinstall|failed in describe/)
       const json = await validate([file, '--json'])
-      assert.equal(json.exitCode, 2, show(json))
+      assert.equal(json.code, 2, show(json))
       const result = JSON.parse(json.stdout) as {valid: boolean; errors: {line: number; column: number; path: string; code: string; message: string; fix: string}[]}
       assert.equal(result.valid, false)
       assert.deepEqual(
@@ -73,14 +59,14 @@ void describe('ai-how validate on the config corpus (CLI)', () => {
 
   void it('a valid edge case (a /16 subnet) exits 0', async () => {
     const r = await validate([path.relative(repoRoot, path.join(corpusDir, 'valid', 'subnet-slash16.yaml'))])
-    assert.equal(r.exitCode, 0, show(r))
+    assert.equal(r.code, 0, show(r))
   })
 
   void it('a file over 1 MiB: exit 2 with its size and the limit', async () => {
     const file = path.join(sandbox, 'big.yaml')
     writeFileSync(file, `${readFileSync(path.join(corpusDir, 'valid', 'resources-min.yaml'), 'utf8')}# ${'x'.repeat(1024 * 1024)}\n`)
     const r = await validate([file])
-    assert.equal(r.exitCode, 2, show(r))
+    assert.equal(r.code, 2, show(r))
     assert.match(r.stderr, /big\.yaml:1:1 {2}error {2}\(file\) {2}the file is 1049\d{3} bytes; ai-how reads config files of at most 1 MiB \(1048576 bytes\)/)
   })
 })
@@ -111,7 +97,7 @@ void describe('ai-how validate --check-host: kernel and initrd (CLI)', () => {
     writeFileSync(path.join(dir, 'boot', 'initrd.img'), 'initrd')
     const kernel = path.join(dir, 'boot', 'vmlinuz')
     const bad = await validate([config, '--check-host', '--sysfs-root', sandbox])
-    assert.equal(bad.exitCode, 1, show(bad))
+    assert.equal(bad.code, 1, show(bad))
     assert.match(bad.stdout, new RegExp(`^✗ kernel ${kernel} does not exist \\(kernel of hpc/controller, hpc/compute-01\\)$`, 'm'))
     assert.match(bad.stdout, new RegExp(`^✗ initrd ${path.join(dir, 'boot')} is a folder, not a file \\(initrd of hpc/compute-01\\)$`, 'm'))
     assert.match(bad.stdout, new RegExp(`^✓ initrd ${path.join(dir, 'boot', 'initrd.img')} is a readable file \\(initrd of hpc/controller\\)$`, 'm'))

@@ -4,12 +4,12 @@
 // destroyed leaves the hpc cluster running with its entry intact; `hpc destroy` answered "n" on a
 // terminal removes nothing (exit 0).
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {e2eDir, ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, runAiHow, virsh} from './harness/index.js'
+import {e2eDir, ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, runAiHow, tearDown, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {cloudVms, writeCloudConfig} from './cloud/cluster.js'
 import {parseJson, planCluster} from './hpc/cluster.js'
@@ -60,13 +60,10 @@ void describe('a cloud cluster beside an hpc cluster in one state file', {timeou
   })
 
   after(async () => {
-    if (host !== undefined) {
-      if (dirs !== undefined && (await findLeftovers(host, cloud.name)).length > 0) await aiHow(['cloud', 'destroy', cloud.config, '--force'])
-      if (dirs !== undefined && (await findLeftovers(host, hpc.name)).length > 0) await aiHow(['hpc', 'destroy', hpc.config, '--force'])
-      await releaseHost()
-    }
-    if (work !== undefined) await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    await tearDown({host, dirs, work, clusters: () => [
+      {name: cloud.name, destroy: () => aiHow(['cloud', 'destroy', cloud.config, '--force'])},
+      {name: hpc.name, destroy: () => aiHow(['hpc', 'destroy', hpc.config, '--force'])},
+    ]})
   })
 
   void it('hpc start --skip-deploy: the controller runs, the compute node is defined', async (t) => {

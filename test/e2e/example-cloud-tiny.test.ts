@@ -4,14 +4,17 @@
 // service speaking the Kubernetes API paths on the control plane and writes admin.conf, so the
 // kubeconfig fetch and rewrite, the health check, the drain on stop and the uncordon on start all
 // run over the guest network against a server on the guest. Then status, stop, start (same UUIDs),
-// and destroy answered "y" on a pseudo-terminal: nothing left, the archive kept.
+// and destroy answered "y" on a pseudo-terminal: nothing left, the archive kept. The guests run the
+// `no-dbus-no-agent` image variant (as on a plain minimal image: no guest agent, nothing acts on
+// ACPI), so stop powers every node off over SSH, none forced, and destroy of the running cluster
+// does not wait for any shutdown (issue 12).
 import assert from 'node:assert/strict'
-import {access, mkdtemp, readFile, rm, stat} from 'node:fs/promises'
+import {access, mkdir, mkdtemp, readFile, stat, symlink} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, repoRoot, runAiHow, sshRun, virsh} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
 import type {CloudEntry} from './cloud/cluster.js'
@@ -55,19 +58,21 @@ void describe('examples/cloud-tiny.yaml: cloud start | status | stop | start | d
 
   before(async () => {
     host = await ensureHost()
-    image = await ensureGuestImage()
+    image = await ensureGuestImage('no-dbus-no-agent')
     dirs = await makeAiHowDirs()
     work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-cloud-'))
-    env = {AI_HOW_IMAGE_DIR: path.dirname(image.image), AI_HOW_ENABLE_KVM: 'false'}
+    // The example reads base.qcow2, vmlinuz and initrd.img from AI_HOW_IMAGE_DIR: the variant's disk
+    // beside the base's kernel and initrd.
+    const imageDir = path.join(work, 'image')
+    await mkdir(imageDir)
+    await symlink(image.image, path.join(imageDir, 'base.qcow2'))
+    await symlink(image.kernel, path.join(imageDir, 'vmlinuz'))
+    await symlink(image.initrd, path.join(imageDir, 'initrd.img'))
+    env = {AI_HOW_IMAGE_DIR: imageDir, AI_HOW_ENABLE_KVM: 'false'}
   })
 
   after(async () => {
-    if (host !== undefined) {
-      if (dirs !== undefined && (await findLeftovers(host, NAME)).length > 0) await aiHow(['cloud', 'destroy', example, '--force'])
-      await releaseHost()
-    }
-    if (work !== '') await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    await tearDown({host, dirs, work, clusters: () => [{name: NAME, destroy: () => aiHow(['cloud', 'destroy', example, '--force'])}]})
   })
 
   void it('start boots the control plane and the CPU worker, defines the GPU worker, deploys, fetches the kubeconfig and reports healthy', async (t) => {
@@ -130,14 +135,17 @@ void describe('examples/cloud-tiny.yaml: cloud start | status | stop | start | d
     assert.equal(await readFile(state(), 'utf8'), before)
   })
 
-  void it('stop cordons and evicts through the API (seen by the stand-in), stops the VMs, and keeps no stale health', async (t) => {
+  void it('stop cordons and evicts through the API (seen by the stand-in), powers every VM off over SSH (none forced), and keeps no stale health', async (t) => {
     assert.ok(host)
     const start = performance.now()
     const res = await aiHow(['cloud', 'stop', example, '--json'])
     t.diagnostic(`cloud stop (drain, kubelet, shutdown): ${seconds(start)} s`)
     assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`)
-    const result = parseJson(res.stdout) as {status: string; drain: {cordoned: string[]; evicted: {name: string}[]}; forced: string[]}
+    const result = parseJson(res.stdout) as {status: string; drain: {cordoned: string[]; evicted: {name: string}[]}; forced: string[]; warnings: string[]; nodes: {name: string; method: string}[]}
     assert.equal(result.status, 'stopped')
+    const methods = result.nodes.map((n) => [n.name, n.method]).sort()
+    assert.deepEqual(methods, [[CP, 'ssh'], [WORKER, 'ssh']].sort(), JSON.stringify(result.nodes))
+    assert.deepEqual([result.forced, result.warnings], [[], []])
     assert.deepEqual([...result.drain.cordoned].sort(), [CP, WORKER].sort())
     assert.ok(result.drain.evicted.some((p) => p.name === `web-${WORKER}`), JSON.stringify(result.drain))
     for (const vm of [CP, WORKER, GPU]) assert.equal((await virsh(host, ['domstate', vm])).stdout.trim(), 'shut off')
@@ -172,8 +180,12 @@ void describe('examples/cloud-tiny.yaml: cloud start | status | stop | start | d
     assert.ok(host)
     const start = performance.now()
     const res = await aiHow(['cloud', 'destroy', example], 'y\n')
-    t.diagnostic(`cloud destroy (2 running VMs powered off at once): ${seconds(start)} s`)
+    const elapsed = seconds(start)
+    t.diagnostic(`cloud destroy (2 running VMs powered off at once): ${elapsed} s`)
     assert.equal(res.exitCode, 0, res.stdout)
+    // Issue 12 asks for about 15 s on any image (the figure goes in the README); this bound only
+    // catches a destroy that waits for a shutdown the plain image never does (120 s before).
+    assert.ok(Number(elapsed) < 40, `destroy of the running cluster took ${elapsed} s`)
     assert.match(res.stdout, /Destroy cloud cluster cloud-tiny and everything ai-how created for it\? \[y\/N\]/)
     const archive = /last state entry and logs: (\S+)/.exec(res.stdout)?.[1]
     assert.ok(archive, res.stdout)

@@ -4,12 +4,12 @@
 // state entry untouched. A real Ctrl+C (SIGINT to the ai-how process) while a new node boots does
 // the same. A node whose image is missing is refused before anything is touched.
 import assert from 'node:assert/strict'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, runAiHow, spawnAiHow, sshRun, virsh, virshNames} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, runAiHow, spawnAiHow, sshRun, tearDown, virsh, virshNames} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
@@ -57,14 +57,7 @@ void describe('hpc start that fails midway, on a real libvirtd', {timeout: 30 * 
   })
 
   after(async () => {
-    if (host !== undefined) {
-      if (dirs !== undefined) await aiHow(['hpc', 'destroy', c.config, '--force'])
-      const left = await findLeftovers(host, c.name)
-      await releaseHost()
-      assert.deepEqual(left, [], 'destroy after the failure tests leaves nothing')
-    }
-    if (work !== undefined) await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    await tearDown({host, dirs, work, clusters: () => [{name: c.name, destroy: () => aiHow(['hpc', 'destroy', c.config, '--force'])}]})
   })
 
   void it('a new node that never answers SSH: its objects are removed, the existing cluster and its state entry are untouched', async (t) => {

@@ -6,12 +6,12 @@
 // defined: auto_start: false).
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, runAiHow, sshRun} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, runAiHow, sshRun, tearDown} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
@@ -53,17 +53,7 @@ void describe('hpc start on an image whose cloud-init reports a failed module, o
   })
 
   after(async () => {
-    if (host !== undefined) {
-      const left: string[] = []
-      for (const c of clusters) {
-        if (dirs !== undefined) await aiHow(c, ['hpc', 'destroy', c.config, '--force'])
-        left.push(...await findLeftovers(host, c.name))
-      }
-      await releaseHost()
-      assert.deepEqual(left, [], 'destroy leaves nothing')
-    }
-    if (work !== undefined) await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    await tearDown({host, dirs, work, clusters: () => clusters.map((c) => ({name: c.name, destroy: () => aiHow(c, ['hpc', 'destroy', c.config, '--force'])}))})
   })
 
   void it('by default: start succeeds with a warning naming the failed module and the log on the VM; the guest is reachable', async (t) => {

@@ -6,12 +6,12 @@
 //    inspection (running, reachable over SSH, recorded as failed with what was left behind), and
 //    `hpc destroy --force` then removes everything.
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, releaseHost, runAiHow, sshRun, virsh} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
@@ -64,13 +64,9 @@ void describe('plan conflicts and --keep-on-failure on a real libvirtd', {timeou
   })
 
   after(async () => {
-    if (host !== undefined) {
-      await virsh(host, ['net-undefine', `${c.name}-network`], {reject: false})
-      if (dirs !== undefined && (await findLeftovers(host, c.name)).length > 0) await aiHow(['hpc', 'destroy', c.config, '--force'])
-      await releaseHost()
-    }
-    if (work !== undefined) await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    // The hand-made network of the first test, should that test have stopped before removing it.
+    if (host !== undefined && dirs !== undefined) await virsh(host, ['net-undefine', `${c.name}-network`], {reject: false})
+    await tearDown({host, dirs, work, clusters: () => [{name: c.name, destroy: () => aiHow(['hpc', 'destroy', c.config, '--force'])}]})
   })
 
   void it('a network of the cluster\'s name made by hand is a conflict in plan, and start refuses it before creating anything', async () => {

@@ -3,19 +3,10 @@ import {readFile, readdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {StateStore, withClusterLock} from '../../packages/core/src/state/index.js'
-import {isAiHowError} from '../../packages/core/src/errors.js'
 import type {AiHowErrorLike} from '../../packages/core/src/errors.js'
-import {withTempDir} from './workers.js'
+import {aiHowRejection, withStateFile} from './fixtures.js'
 
-async function corruptError(run: Promise<unknown>): Promise<AiHowErrorLike> {
-  try {
-    await run
-  } catch (error) {
-    assert.ok(isAiHowError(error), String(error))
-    return error
-  }
-  assert.fail('expected a STATE_CORRUPT error')
-}
+const corruptError = (pending: Promise<unknown>): Promise<AiHowErrorLike> => aiHowRejection(pending, 'a STATE_CORRUPT error')
 
 async function corruptCopies(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.startsWith('state.json.corrupt-'))
@@ -25,9 +16,7 @@ const BROKEN_JSON = '{\n  "version": 1,\n  "gpu_allocations": {},\n  "hpc_cluste
 
 void describe('StateStore with a corrupt state file', () => {
   void it('read refuses invalid JSON, names the file and the position, and writes nothing (no copy, no lock)', async () => {
-    await withTempDir(async (dir) => {
-      const file = path.join(dir, 'state.json')
-      await writeFile(file, BROKEN_JSON)
+    await withStateFile(BROKEN_JSON, async (file, dir) => {
       const store = new StateStore(file)
 
       for (const reading of [() => store.read(), () => store.getEntry('hpc_cluster')]) {
@@ -47,9 +36,7 @@ void describe('StateStore with a corrupt state file', () => {
   })
 
   void it('update refuses it, keeps the bytes and one copy, and says where the copy is', async () => {
-    await withTempDir(async (dir) => {
-      const file = path.join(dir, 'state.json')
-      await writeFile(file, BROKEN_JSON)
+    await withStateFile(BROKEN_JSON, async (file, dir) => {
       const store = new StateStore(file)
 
       let mutated = false
@@ -74,9 +61,7 @@ void describe('StateStore with a corrupt state file', () => {
   })
 
   void it('a writer under the cluster lock that reads a corrupt file keeps one copy; without the lock nothing is kept', async () => {
-    await withTempDir(async (dir) => {
-      const file = path.join(dir, 'state.json')
-      await writeFile(file, BROKEN_JSON)
+    await withStateFile(BROKEN_JSON, async (file, dir) => {
       const store = new StateStore(file)
       const log = {info: () => undefined, debug: () => undefined, warn: () => undefined}
       const options = {statePath: file, stateKey: 'hpc_cluster', cluster: 'lab', holder: 'ai-how hpc stop lab', log}
@@ -91,8 +76,7 @@ void describe('StateStore with a corrupt state file', () => {
   })
 
   void it('never puts bytes of the file in the message, for any kind of defect', async () => {
-    await withTempDir(async (dir) => {
-      const file = path.join(dir, 'state.json')
+    await withStateFile(undefined, async (file) => {
       const texts = [
         'SECRET-TOKEN-42 and more',
         '{"version": 1, "gpu_allocations": {}, "k": SECRET}',
@@ -124,9 +108,7 @@ void describe('StateStore with a corrupt state file', () => {
   ]
   for (const [what, content, problem] of shapes) {
     void it(`treats ${what} as corrupt and keeps it`, async () => {
-      await withTempDir(async (dir) => {
-        const file = path.join(dir, 'state.json')
-        await writeFile(file, content)
+      await withStateFile(content, async (file, dir) => {
         const store = new StateStore(file)
         const error = await corruptError(store.update((doc) => (doc.x = 1)))
         assert.equal(error.code, 'STATE_CORRUPT')

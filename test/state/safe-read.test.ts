@@ -10,19 +10,10 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 import {StateStore} from '../../packages/core/src/state/index.js'
 import {MAX_STATE_BYTES} from '../../packages/core/src/state/safe-read.js'
-import {isAiHowError} from '../../packages/core/src/errors.js'
 import type {AiHowErrorLike} from '../../packages/core/src/errors.js'
-import {withTempDir} from './workers.js'
+import {aiHowRejection, withStateFile} from './fixtures.js'
 
-async function refusal(run: Promise<unknown>): Promise<AiHowErrorLike> {
-  try {
-    await run
-  } catch (error) {
-    assert.ok(isAiHowError(error), String(error))
-    return error
-  }
-  assert.fail('expected the state file to be refused')
-}
+const refusal = (pending: Promise<unknown>): Promise<AiHowErrorLike> => aiHowRejection(pending, 'the state file to be refused')
 
 const VALID = '{"version": 1, "gpu_allocations": {}, "note": "SECRET-TOKEN-42"}\n'
 
@@ -38,8 +29,7 @@ const cases: [string, (file: string, dir: string) => Promise<void> | void, strin
 void describe('StateStore with a state path that is not a regular file', () => {
   for (const [what, make, code, message] of cases) {
     void it(`refuses ${what} by name, on read and on update, and creates nothing`, async () => {
-      await withTempDir(async (dir) => {
-        const file = path.join(dir, 'state.json')
+      await withStateFile(undefined, async (file, dir) => {
         await make(file, dir)
         const before = (await readdir(dir)).sort()
         const store = new StateStore(file, {lockTimeoutMs: 200})
@@ -69,9 +59,7 @@ void describe('StateStore with a state path that is not a regular file', () => {
   })
 
   void it('refuses a file larger than any state file without reading it', async () => {
-    await withTempDir(async (dir) => {
-      const file = path.join(dir, 'state.json')
-      await writeFile(file, '')
+    await withStateFile('', async (file) => {
       await truncate(file, MAX_STATE_BYTES + 1)
       const error = await refusal(new StateStore(file).read())
       assert.equal(error.code, 'STATE_TOO_LARGE')
@@ -80,7 +68,7 @@ void describe('StateStore with a state path that is not a regular file', () => {
   })
 
   void it('still reads a state file in a folder reached through a symlink (only the last component must be a file)', async () => {
-    await withTempDir(async (dir) => {
+    await withStateFile(undefined, async (_file, dir) => {
       await mkdir(path.join(dir, 'real'))
       await writeFile(path.join(dir, 'real', 'state.json'), VALID)
       await symlink(path.join(dir, 'real'), path.join(dir, 'linked'))
@@ -90,9 +78,7 @@ void describe('StateStore with a state path that is not a regular file', () => {
   })
 
   void it('reads while another process holds the state lock: no wait, no lock file of its own', async () => {
-    await withTempDir(async (dir) => {
-      const file = path.join(dir, 'state.json')
-      await writeFile(file, VALID)
+    await withStateFile(VALID, async (file, dir) => {
       const lock = `${file}.lock`
       await writeFile(lock, JSON.stringify({pid: process.pid, hostname: 'h', holder: 'ai-how hpc start', since: new Date().toISOString(), token: 't'}))
       // With no time to wait, a read that tried to take the lock would fail with STATE_LOCKED.

@@ -1,3 +1,8 @@
+import assert from 'node:assert/strict'
+import {rm} from 'node:fs/promises'
+
+import type {AiHowDirs} from './ai-how.js'
+import {releaseHost} from './host.js'
 import type {E2eHost} from './host.js'
 import {inNetns} from './netns.js'
 import {virshNames} from './virsh.js'
@@ -29,4 +34,43 @@ export async function findLeftovers(host: E2eHost, name: string, extraDirs: read
   const files = await inNetns(host, 'find', [...libvirtDirs, ...extraDirs, '-name', `*${name}*`], {reject: false})
   for (const file of files.stdout.split('\n')) if (file !== '') found.push(`file ${file}`)
   return found
+}
+
+/** A cluster a test file made: its name (what findLeftovers looks for) and how to destroy it. */
+export interface ClusterToTearDown {
+  name: string
+  destroy: () => Promise<unknown>
+}
+
+export interface TearDown {
+  /** Undefined when `before` failed before reaching the host: nothing was created there. */
+  host: E2eHost | undefined
+  /** ai-how's folders; undefined when `before` failed before making them (then no cluster can exist). */
+  dirs: AiHowDirs | undefined
+  /** The test's own folder (configs, state, output), removed at the end. */
+  work?: string | undefined
+  /** The clusters; called only once `before` made the host and the folders (what it plans comes after). */
+  clusters: () => readonly ClusterToTearDown[]
+}
+
+/**
+ * The `after` hook of an e2e file: destroys each cluster of which something is left (a test may
+ * have destroyed it already), collects what is still there, releases the host, removes the work
+ * and ai-how folders whatever happened, then fails naming every leftover.
+ */
+export async function tearDown(t: TearDown): Promise<void> {
+  const left: string[] = []
+  try {
+    if (t.host !== undefined && t.dirs !== undefined) {
+      for (const c of t.clusters()) {
+        if ((await findLeftovers(t.host, c.name)).length > 0) await c.destroy()
+        left.push(...await findLeftovers(t.host, c.name))
+      }
+    }
+  } finally {
+    if (t.host !== undefined) await releaseHost()
+    if (t.work !== undefined && t.work !== '') await rm(t.work, {recursive: true, force: true})
+    if (t.dirs !== undefined) await rm(t.dirs.root, {recursive: true, force: true})
+  }
+  assert.deepEqual(left, [], 'destroy leaves nothing of the clusters')
 }

@@ -3,46 +3,23 @@
  * dist) with the installed hpc and cloud kinds, and isolated oclif data/cache/config folders.
  */
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import os from 'node:os'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 
-const root = path.resolve(import.meta.dirname, '../../../..')
-const bin = path.join(root, 'packages/core/bin/run.js')
-const sandbox = mkdtempSync(path.join(os.tmpdir(), 'ai-how-config-cli-'))
+import {cliSandbox, repoRoot as root, show} from '../test-support/cli.js'
+import type {CliResult} from '../test-support/cli.js'
+
+const cliRun = cliSandbox('ai-how-config-cli-')
+const sandbox = cliRun.dir
 const eightMistakes = path.join(import.meta.dirname, 'fixtures', 'eight-mistakes.yaml')
 after(() => {
-  rmSync(sandbox, {recursive: true, force: true})
+  cliRun.dispose()
 })
 
-interface Result {
-  code: number
-  stdout: string
-  stderr: string
-}
-
 /** Runs the binary; an `undefined` in `env` removes that variable. */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  const fullEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    AI_HOW_DATA_DIR: path.join(sandbox, 'data'),
-    AI_HOW_CACHE_DIR: path.join(sandbox, 'cache'),
-    AI_HOW_CONFIG_DIR: path.join(sandbox, 'config'),
-    NO_COLOR: '1',
-    ...env,
-  }
-  for (const [key, value] of Object.entries(env)) if (value === undefined) Reflect.deleteProperty(fullEnv, key)
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], {cwd: root, env: fullEnv, timeout: 60_000}, (error, stdout, stderr) => {
-      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
-    })
-  })
-}
-
-function show(r: Result): string {
-  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return cliRun.run(args, {env})
 }
 
 function writeTemp(name: string, text: string): string {

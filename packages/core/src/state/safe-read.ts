@@ -10,12 +10,15 @@ import {constants} from 'node:fs'
 import type {Stats} from 'node:fs'
 import {lstat, open} from 'node:fs/promises'
 import type {FileHandle} from 'node:fs/promises'
-import {StateError} from '../errors.js'
+import {StateError, isAiHowError} from '../errors.js'
 
 /** A state file is a few KiB; anything this large is not one of ai-how's. */
 export const MAX_STATE_BYTES = 64 * 1024 * 1024
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
+
+/** The refusals thrown below, passed on as they are (not wrapped as STATE_IO). */
+const REFUSALS: ReadonlySet<string> = new Set(['STATE_SYMLINK', 'STATE_NOT_A_FILE', 'STATE_TOO_LARGE'])
 
 /** The bytes of the regular file at `file`, or undefined when nothing is there. */
 export async function readStateBytes(file: string): Promise<Buffer | undefined> {
@@ -41,7 +44,7 @@ export async function readStateBytes(file: string): Promise<Buffer | undefined> 
     if (opened.size > MAX_STATE_BYTES) throw tooLargeError(file, opened.size)
     return await handle.readFile()
   } catch (error) {
-    if (error instanceof StateError) throw error
+    if (isAiHowError(error) && REFUSALS.has(error.code)) throw error
     throw stateIoError(`Cannot read state file ${file}`, error)
   } finally {
     await handle.close()
