@@ -1,50 +1,44 @@
 /**
- * Managed save and the guest clock over virsh: the save -> restore -> remove cycle on libvirt's test
- * driver (replayed session), and the exact command lines of the agent's clock calls (the test
- * driver has no guest agent).
+ * Managed save and the guest clock over virsh: the exact command lines, their bounds and the parsing
+ * of their answers (the cycle on a real daemon: e2e hpc-lifecycle).
  */
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
 import {describe, it} from 'node:test'
 import type {ExecFn} from './exec.js'
 import {GUEST_TIME_TIMEOUT_MS, MANAGED_SAVE_TIMEOUT_MS, parseDomtime} from './managed-save.js'
-import {replayExec} from './testing/replay-exec.js'
 import {VirshHypervisor} from './virsh-hypervisor.js'
 
-const skip = spawnSync('sh', ['-c', 'command -v virsh']).status === 0 ? false : 'virsh is not installed (apt-get install libvirt-clients)'
 
-function recording(): {hv: VirshHypervisor; requests: {args: readonly string[]; timeoutMs: number | undefined}[]} {
-  const requests: {args: readonly string[]; timeoutMs: number | undefined}[] = []
-  const replay = replayExec()
+function recording(): {hv: VirshHypervisor; requests: readonly string[][]} {
+  const requests: string[][] = []
   const exec: ExecFn = (request) => {
-    requests.push({args: request.args, timeoutMs: request.timeoutMs})
-    return replay.exec(request)
+    requests.push([...request.args])
+    return Promise.resolve({exitCode: 0, stdout: '', stderr: '', timedOut: false})
   }
-  return {hv: new VirshHypervisor({uri: 'test:///default', exec}), requests}
+  return {hv: new VirshHypervisor({uri: 'qemu:///system', exec}), requests}
 }
 
-void describe('managed save over virsh (test driver, replayed session)', {skip}, () => {
-  // On the driver's own running domain `test`: with a defined domain and with a start right after a
-  // save (a restore), the test driver hangs; that path is proven on a real daemon (e2e hpc-lifecycle).
-  void it('save -> shut off with an image -> undefine leaves neither domain nor image', async () => {
-    const {hv, requests} = recording()
-    assert.deepEqual(await hv.managedSavedDomains(['test']), new Set())
-    await hv.managedSaveDomain('test')
-    assert.equal(await hv.domainState('test'), 'shutoff')
-    assert.deepEqual(await hv.managedSavedDomains(['test', 'other']), new Set(['test']))
-    const save = requests.find((r) => r.args.includes('managedsave'))
-    assert.deepEqual([save?.args.slice(3), save?.timeoutMs], [['managedsave', 'test'], MANAGED_SAVE_TIMEOUT_MS])
-    await hv.undefineDomain('test')
-    assert.equal(await hv.domainState('test'), 'absent')
-    assert.deepEqual(await hv.managedSavedDomains(['test']), new Set())
-  })
-
-  void it('remove drops the image and keeps the domain', async () => {
-    const {hv} = recording()
-    await hv.managedSaveDomain('test')
-    await hv.removeManagedSave('test')
-    assert.deepEqual(await hv.managedSavedDomains(['test']), new Set())
-    assert.equal(await hv.domainState('test'), 'shutoff')
+void describe('managed save over virsh', () => {
+  // libvirt's test driver hangs on a read right after a managed save (and on a restore) when its
+  // commands are replayed, so the cycle on a real daemon is the e2e test's (hpc-lifecycle); here the
+  // exact command lines and the parsing of their answers.
+  void it('save, remove and the saved list are single bounded virsh calls; only the asked names come back', async () => {
+    const requests: {args: readonly string[]; timeoutMs: number | undefined}[] = []
+    const exec: ExecFn = (request) => {
+      requests.push({args: request.args, timeoutMs: request.timeoutMs})
+      const stdout = request.args.includes('list') ? 'lab-node\nother-cluster-node\n\n' : ''
+      return Promise.resolve({exitCode: 0, stdout, stderr: '', timedOut: false})
+    }
+    const hv = new VirshHypervisor({uri: 'qemu:///system', exec})
+    await hv.managedSaveDomain('lab-node')
+    await hv.removeManagedSave('lab-node')
+    assert.deepEqual(await hv.managedSavedDomains(['lab-node', 'lab-other']), new Set(['lab-node']))
+    assert.deepEqual(await hv.managedSavedDomains([]), new Set())
+    assert.deepEqual(requests.map((r) => [r.args.slice(3), r.timeoutMs]), [
+      [['managedsave', 'lab-node'], MANAGED_SAVE_TIMEOUT_MS],
+      [['managedsave-remove', 'lab-node'], 60_000],
+      [['list', '--all', '--name', '--with-managed-save'], 60_000],
+    ])
   })
 
   void it('an unsafe name never reaches virsh', async () => {
