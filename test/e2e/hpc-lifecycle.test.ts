@@ -2,7 +2,10 @@
 // through the real `ai-how` binary: start of a controller + 2 compute nodes (SSH with the cluster
 // key at the configured IPs, each guest holding the host key ai-how generated and listed in
 // known_hosts before it booted, the deploy playbook run by ai-how against its inventory), status,
-// stop, start again (same domains by UUID), destroy (nothing of the cluster left).
+// stop --suspend (status suspended) and the start that restores the same domains (uptime goes on,
+// clock stepped to the host's), stop (over SSH: the `no-dbus-no-agent` image has neither dbus nor
+// the guest agent, and no node is forced), start again (same domains by UUID), destroy (nothing of
+// the cluster left, no saved memory image).
 import assert from 'node:assert/strict'
 import {access, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
@@ -39,7 +42,7 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
 
   before(async () => {
     host = await ensureHost()
-    image = await ensureGuestImage()
+    image = await ensureGuestImage('no-dbus-no-agent')
     dirs = await makeAiHowDirs()
     work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-hpc-'))
     c = planCluster(work, 'life')
@@ -103,12 +106,78 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
     assert.deepEqual(Object.values(entry?.nodes ?? {}).map((n) => n.vm_id), uuids)
   })
 
-  void it('stop shuts every VM off and the state says stopped', async (t) => {
+  const savedImages = async (): Promise<string[]> => {
+    assert.ok(host)
+    const ls = await inNetns(host, 'ls', ['-A', '/var/lib/libvirt/qemu/save'], {reject: false})
+    return ls.stdout.split('\n').filter((l) => l.trim() !== '')
+  }
+  const guest = (i: number, command: string): ReturnType<typeof sshRun> => {
+    assert.ok(host)
+    return sshRun(host, {ip: ips()[i] ?? '', user: image.user, privateKeyPath: c.privateKey}, command, 60_000)
+  }
+  const uptimes: number[] = []
+
+  void it('stop --suspend saves every VM\'s memory; status (text and --json) and the state say suspended', async (t) => {
+    assert.ok(host)
+    for (const i of ips().keys()) uptimes.push(Number((await guest(i, 'cat /proc/uptime')).stdout.split(' ')[0]))
+    const start = performance.now()
+    const res = await aiHow(['hpc', 'stop', c.config, '--suspend', '--json'])
+    t.diagnostic(`hpc stop --suspend: ${seconds(start)} s`)
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`)
+    const result = parseJson(res.stdout) as {status: string; suspended: string[]; forced: string[]; nodes: {name: string; method: string}[]}
+    assert.equal(result.status, 'suspended')
+    assert.deepEqual([...result.suspended].sort(), [...vms()].sort())
+    assert.deepEqual(result.forced, [])
+    for (const vm of vms()) {
+      assert.equal((await virsh(host, ['domstate', vm])).stdout.trim(), 'shut off')
+      assert.match((await virsh(host, ['dominfo', vm])).stdout, /Managed save:\s+yes/)
+    }
+    assert.equal((await savedImages()).length, 3, 'one saved image per VM in the daemon\'s save folder')
+    assert.equal((await readState(c)).entry?.status, 'suspended')
+    const json = await aiHow(['hpc', 'status', c.config, '--json'])
+    const status = parseJson(json.stdout) as {status: string; nodes: (NodeStatus & {suspended: boolean})[]}
+    assert.equal(status.status, 'suspended')
+    assert.deepEqual(status.nodes.map((n) => [n.state, n.suspended]), vms().map(() => ['shutoff', true]))
+    const text = await aiHow(['hpc', 'status', c.config])
+    assert.match(text.stdout, new RegExp(`^hpc cluster ${c.name}: suspended \\(state file says suspended\\)`, 'm'))
+    assert.match(text.stdout, /shutoff \(suspended\)/)
+  })
+
+  void it('start restores the same domains: uptime goes on, the clock is within 2 s of the host\'s, no saved image stays', async (t) => {
+    assert.ok(host)
+    const start = performance.now()
+    const res = await aiHow(['hpc', 'start', c.config, '--json'])
+    t.diagnostic(`hpc start of the suspended cluster: ${seconds(start)} s`)
+    assert.equal(res.exitCode, 0, `${res.stdout}\n${res.stderr}`)
+    const result = parseJson(res.stdout) as {created: string[]; restored: string[]; clock: {name: string; method: string; offset_before_s: number; offset_after_s: number}[]}
+    assert.deepEqual(result.created, [])
+    assert.deepEqual([...result.restored].sort(), [...vms()].sort())
+    t.diagnostic(`clock: ${result.clock.map((k) => `${k.name} ${k.method} ${k.offset_before_s} s -> ${k.offset_after_s} s`).join(', ')}`)
+    // The image has no guest agent: the step goes over SSH.
+    assert.deepEqual(result.clock.map((k) => k.method), ['ssh', 'ssh', 'ssh'])
+    for (const [i, vm] of vms().entries()) {
+      assert.equal((await virsh(host, ['domuuid', vm])).stdout.trim(), uuids[i])
+      assert.equal((await virsh(host, ['domstate', vm])).stdout.trim(), 'running')
+      const sent = Date.now()
+      const probe = await guest(i, 'cat /proc/uptime; date +%s.%N')
+      const [uptime, clock] = probe.stdout.trim().split('\n')
+      assert.ok(Number(uptime?.split(' ')[0]) > (uptimes[i] ?? Infinity), `${vm}: uptime ${uptime ?? ''} goes on from ${uptimes[i] ?? ''} (not a reboot)`)
+      const offset = Number(clock) - (sent + Date.now()) / 2000
+      assert.ok(Math.abs(offset) < 2, `${vm}: clock ${offset.toFixed(3)} s off the host's`)
+    }
+    assert.deepEqual(await savedImages(), [])
+    assert.equal((await readState(c)).entry?.status, 'running')
+  })
+
+  void it('stop on the plain image shuts every VM off over SSH, forces none, and the state says stopped', async (t) => {
     assert.ok(host)
     const start = performance.now()
     const res = await aiHow(['hpc', 'stop', c.config, '--timeout', '120', '--json'])
     t.diagnostic(`hpc stop: ${seconds(start)} s`)
     assert.equal(res.exitCode, 0, res.stderr)
+    const result = parseJson(res.stdout) as {forced: string[]; nodes: {name: string; method: string}[]}
+    assert.deepEqual(result.forced, [])
+    assert.deepEqual(result.nodes.map((n) => n.method), ['ssh', 'ssh', 'ssh'])
     for (const vm of vms()) assert.equal((await virsh(host, ['domstate', vm])).stdout.trim(), 'shut off')
     const {entry} = await readState(c)
     assert.equal(entry?.status, 'stopped')
@@ -133,8 +202,11 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
     assert.equal(probe.stdout.trim(), `${c.name}-controller ${c.controllerIp} bookworm`)
   })
 
-  void it('destroy --force leaves no domain, volume, pool, network, seed or state entry of the cluster', async (t) => {
+  void it('destroy --force of the suspended cluster leaves no domain, volume, pool, network, seed, saved image or state entry of it', async (t) => {
     assert.ok(host)
+    const suspend = await aiHow(['hpc', 'stop', c.config, '--suspend', '--json'])
+    assert.equal(suspend.exitCode, 0, suspend.stderr)
+    assert.equal((await savedImages()).length, 3)
     const start = performance.now()
     const res = await aiHow(['hpc', 'destroy', c.config, '--force', '--json'])
     t.diagnostic(`hpc destroy: ${seconds(start)} s`)
@@ -142,6 +214,7 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
     const result = parseJson(res.stdout) as {domains: string[]; pools: string[]; networks: string[]; archive: string}
     assert.deepEqual([...result.domains].sort(), [...vms()].sort())
     assert.deepEqual(await findLeftovers(host, c.name), [])
+    assert.deepEqual(await savedImages(), [], 'no saved memory image')
     const bridge = await inNetns(host, 'ip', ['link', 'show', `br${c.name.slice(-10)}`], {reject: false})
     assert.equal(bridge.exitCode, 1, 'the bridge is gone')
     assert.match(bridge.stderr, /does not exist/)

@@ -38,7 +38,7 @@ export function createCloudProvisioner(deps: DepsFactory = cloudVirshDeps): Prov
       if (!booleanOption(ctx.options, 'skip-deploy')) deploySource(cloudSection(ctx), ctx.loaded)
       return (await cloudManager(ctx, deps)).start(runSettings(ctx))
     },
-    stop: async (ctx) => (await cloudManager(ctx, deps)).stop(runSettings(ctx), stopTimeoutMs(ctx)),
+    stop: async (ctx) => (await cloudManager(ctx, deps)).stop(runSettings(ctx), stopTimeoutMs(ctx), {suspend: booleanOption(ctx.options, 'suspend')}),
     status: async (ctx) => (await cloudManager(ctx, deps)).status(),
     plan: (ctx) => planCluster(cloudSpec(ctx), deps(ctx), booleanOption(ctx.options, 'showXml')),
     destroy: async (ctx) => (await cloudManager(ctx, deps)).destroy(runSettings(ctx), {confirmed: destroyConfirmed(ctx)}),

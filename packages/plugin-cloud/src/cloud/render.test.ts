@@ -4,7 +4,7 @@ import {describe, it} from 'node:test'
 import type {ClusterStatus, StartResult, StopResult} from '@ai-how/plugin-hpc'
 import {cloudStartSummary, cloudStatusText, cloudStopSummary} from './render.js'
 
-const stop: StopResult = {kind: 'cloud', name: 'lab', status: 'stopped', stopped: ['lab-control-plane', 'lab-cpu-worker-01'], forced: [], already_off: ['lab-gpu-worker-01'], nodes: [], warnings: []}
+const stop: StopResult = {kind: 'cloud', name: 'lab', status: 'stopped', stopped: ['lab-control-plane', 'lab-cpu-worker-01'], forced: [], suspended: [], already_off: ['lab-gpu-worker-01'], nodes: [], warnings: []}
 
 void describe('cloud summaries', () => {
   void it('stop: the drain report in words (cordons, evictions, pods a budget kept), or why there was none', () => {
@@ -17,7 +17,7 @@ void describe('cloud summaries', () => {
   })
 
   void it('start: the nodes left out, the kubeconfig and the health', () => {
-    const start: StartResult = {kind: 'cloud', name: 'lab', status: 'running', state_file: '/o/state.json', network: 'lab-network', pool: 'lab-pool', created: ['a'], started: ['a'], kept: [], ssh_ready: [], changes: [], left_out: [{name: 'lab-gpu-worker-01', reason: 'auto_start: false'}], kubernetes: {kubeconfig: '/o/lab/kubeconfig', healthy: true, version: 'v1.30.4', nodes_ready: '2/2', uncordoned: ['lab-cpu-worker-01']}}
+    const start: StartResult = {kind: 'cloud', name: 'lab', status: 'running', state_file: '/o/state.json', network: 'lab-network', pool: 'lab-pool', created: ['a'], started: ['a'], kept: [], ssh_ready: [], restored: [], clock: [], changes: [], left_out: [{name: 'lab-gpu-worker-01', reason: 'auto_start: false'}], kubernetes: {kubeconfig: '/o/lab/kubeconfig', healthy: true, version: 'v1.30.4', nodes_ready: '2/2', uncordoned: ['lab-cpu-worker-01']}}
     const text = cloudStartSummary(start)
     assert.match(text, /lab-gpu-worker-01: defined, not started \(auto_start: false\)/)
     assert.match(text, /kubeconfig: \/o\/lab\/kubeconfig/)

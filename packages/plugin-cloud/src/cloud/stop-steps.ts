@@ -59,6 +59,8 @@ export function cloudStopSteps(i: CloudStopInput): Step[] {
     },
     {
       title: 'Stop kubelet and the container runtime',
+      // A saved VM keeps them running in its memory: restored, the node is Ready again at once.
+      skip: i.record.suspend ? '--suspend: they stay running in the saved memory' : false,
       run: async (ctx) => {
         const live = await liveNodes(i.deps.hypervisor, i.spec)
         await Promise.all(

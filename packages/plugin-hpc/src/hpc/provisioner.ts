@@ -18,7 +18,7 @@ export async function hpcManager(ctx: ClusterContext, deps: DepsFactory = virshD
 export function createHpcProvisioner(deps: DepsFactory = virshDeps): Provisioner {
   return {
     start: async (ctx) => (await hpcManager(ctx, deps)).start(runSettings(ctx)),
-    stop: async (ctx) => (await hpcManager(ctx, deps)).stop(runSettings(ctx), stopTimeoutMs(ctx)),
+    stop: async (ctx) => (await hpcManager(ctx, deps)).stop(runSettings(ctx), stopTimeoutMs(ctx), {suspend: booleanOption(ctx.options, 'suspend')}),
     status: async (ctx) => (await hpcManager(ctx, deps)).status(),
     plan: (ctx) => planCluster(hpcSpec(ctx), deps(ctx), booleanOption(ctx.options, 'showXml')),
     destroy: async (ctx) => (await hpcManager(ctx, deps)).destroy(runSettings(ctx), {confirmed: destroyConfirmed(ctx)}),

@@ -120,6 +120,7 @@ export interface Hypervisor {
   readonly uri: string
 
   defineDomain(xml: string): Promise<void>
+  /** Boots a shut-off domain, or restores it from its managed-save image when it has one. */
   startDomain(name: string): Promise<void>
   /** ACPI shutdown request; returns at once (poll `domainState`). */
   shutdownDomain(name: string): Promise<void>
@@ -132,6 +133,16 @@ export interface Hypervisor {
   forceOffDomain(name: string): Promise<void>
   /** Undefines the domain and its NVRAM, managed-save image and snapshot metadata. Stop it first: a running domain would stay up as a transient one. */
   undefineDomain(name: string): Promise<void>
+  /** Saves the domain's memory (libvirt managed save) and stops it; the next startDomain restores it. */
+  managedSaveDomain(name: string): Promise<void>
+  /** Drops a domain's managed-save image (its next start boots afresh). */
+  removeManagedSave(name: string): Promise<void>
+  /** Which of these domains hold a managed-save image, in one process. */
+  managedSavedDomains(names: readonly string[]): Promise<Set<string>>
+  /** The guest's clock (seconds since the epoch) through the QEMU guest agent; throws when no agent answers. */
+  guestTime(name: string): Promise<number>
+  /** Sets the guest's clock from the host's through the guest agent (guest-set-time); throws when no agent answers. */
+  syncGuestTime(name: string): Promise<void>
   domainState(name: string): Promise<DomainState>
   /** States of many domains in a bounded number of processes; unknown names map to 'absent'. */
   domainStates(names: readonly string[]): Promise<Map<string, DomainState>>

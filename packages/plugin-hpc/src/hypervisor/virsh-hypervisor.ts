@@ -6,6 +6,7 @@
 import {addDhcpHost, defineNetwork, dhcpLeases, listNetworks, removeDhcpHost, setNetworkAutostart} from './networks.js'
 import {domainAddresses} from './addresses.js'
 import {agentShutdownDomain, defineDomain, describeDomains, domainState, domainStates, listDomains, shutdownDomain, undefineDomain} from './domains.js'
+import {guestTime, managedSaveDomain, managedSavedDomains, removeManagedSave, syncGuestTime} from './managed-save.js'
 import {listOwned} from './owned.js'
 import {VirshRunner} from './runner.js'
 import type {VirshRunnerOptions} from './runner.js'
@@ -68,6 +69,26 @@ export class VirshHypervisor implements Hypervisor {
 
   async undefineDomain(name: string): Promise<void> {
     return undefineDomain(this.runner, name)
+  }
+
+  async managedSaveDomain(name: string): Promise<void> {
+    return managedSaveDomain(this.runner, name)
+  }
+
+  async removeManagedSave(name: string): Promise<void> {
+    return removeManagedSave(this.runner, name)
+  }
+
+  async managedSavedDomains(names: readonly string[]): Promise<Set<string>> {
+    return managedSavedDomains(this.runner, names)
+  }
+
+  async guestTime(name: string): Promise<number> {
+    return guestTime(this.runner, name)
+  }
+
+  async syncGuestTime(name: string): Promise<void> {
+    return syncGuestTime(this.runner, name)
   }
 
   async domainState(name: string): Promise<DomainState> {

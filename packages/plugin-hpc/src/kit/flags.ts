@@ -30,6 +30,11 @@ export const stopTimeoutFlag = Flags.integer({
   min: 0,
 })
 
+export const suspendFlag = Flags.boolean({
+  description: 'save each running VM\'s memory (libvirt managed save) instead of shutting it down; the next start restores it. A VM with a host device passed through (GPU) cannot be saved: it is shut down as usual, with a warning',
+  default: false,
+})
+
 export const forceFlag = Flags.boolean({
   char: 'f',
   description: 'do not ask for confirmation (required when not in a terminal)',

@@ -24,7 +24,7 @@ export function renderStatusTable(s: ClusterStatus): string {
     '',
     ...table([
       ['NAME', 'ROLE', 'STATE', 'IP (configured / live)', 'VCPU', 'MEMORY GB', 'DISK GB', 'GPU'],
-      ...s.nodes.map((n) => [n.name, n.role, n.state, ipCell(n.ip), String(n.vcpu), String(n.memory_gb), String(n.disk_gb), n.gpu ?? '-']),
+      ...s.nodes.map((n) => [n.name, n.role, n.suspended ? `${n.state} (suspended)` : n.state, ipCell(n.ip), String(n.vcpu), String(n.memory_gb), String(n.disk_gb), n.gpu ?? '-']),
     ]),
     '',
     `Total: ${s.resources.vcpu} vCPU, ${s.resources.memory_gb} GB memory, ${s.resources.disk_gb} GB disk, ${s.resources.gpus} GPU(s)`,

@@ -18,6 +18,7 @@ import {clusterOwner, planNodes, readLive} from './live.js'
 import {forcedWarning, isActiveState, shutdownAll} from './power.js'
 import type {NodeStop} from './power.js'
 import {powerTargets} from './power-targets.js'
+import {suspendAll} from './suspend.js'
 import type {DestroyResult, StartResult, StopResult} from './results.js'
 import {newStartRecord, StartSteps} from './start-steps.js'
 import type {StartRecord} from './start-steps.js'
@@ -35,6 +36,13 @@ export interface StopRecord {
   active: DomainDetails[]
   /** Fields of the kind in the stop result (filled by its steps). */
   extras: Record<string, unknown>
+  /** `stop --suspend`: the VMs' memory is saved, not shut down (a kind keeps its services running in it). */
+  suspend: boolean
+}
+
+export interface StopOptions {
+  /** Save each running VM's memory (managed save) instead of shutting it down. */
+  suspend?: boolean
 }
 
 export class ClusterManager {
@@ -123,7 +131,11 @@ export class ClusterManager {
     const previous = await store.getEntry(this.spec.stateKey)
     const live = await readLive(this.deps.hypervisor, this.spec.cluster)
     const record = newStartRecord(planNodes(this.spec.cluster, live.domains), recordedFingerprints(previous))
-    const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
+    // A suspended VM that start boots is restored from its saved memory (virsh start does it).
+    const booting = record.plan.filter((p) => p.action === 'boot').map((p) => p.node.vmName)
+    const saved = booting.length === 0 ? new Set<string>() : await this.deps.hypervisor.managedSavedDomains(booting)
+    record.restored.push(...booting.filter((n) => saved.has(n)))
+    const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), this.steps.clock(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
     const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
     if (!result.ok) {
       await this.recordFailedStart(store, previous, result, record)
@@ -145,6 +157,8 @@ export class ClusterManager {
       started: record.started.map(vm),
       kept: record.plan.filter((p) => p.action === 'keep').map((p) => p.node.vmName),
       ssh_ready: record.ready.map((r) => ({name: r.name, host: r.host, seconds: Math.round(r.elapsedMs / 100) / 10})),
+      restored: record.restored,
+      clock: record.clocks,
       changes: record.changes,
       ...this.resultExtras?.(record),
     }
@@ -163,23 +177,34 @@ export class ClusterManager {
     await store.setEntry(this.spec.stateKey, entry)
   }
 
-  stop(run: RunSettings, timeoutMs: number): Promise<StopResult> {
-    return this.locked('stop', () => this.stopLocked(run, timeoutMs))
+  stop(run: RunSettings, timeoutMs: number, options: StopOptions = {}): Promise<StopResult> {
+    return this.locked('stop', () => this.stopLocked(run, timeoutMs, options.suspend === true))
   }
 
-  private async stopLocked(run: RunSettings, timeoutMs: number): Promise<StopResult> {
+  private async stopLocked(run: RunSettings, timeoutMs: number, suspend: boolean): Promise<StopResult> {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
     const before = await this.liveDomains()
     const active = [...before.values()].filter((d) => isActiveState(d.state))
-    const record: StopRecord = {previous, active, extras: {}}
-    const report = {graceful: [] as string[], forced: [] as string[], nodes: [] as NodeStop[], warnings: [] as string[]}
+    const record: StopRecord = {previous, active, extras: {}, suspend}
+    const report = {graceful: [] as string[], forced: [] as string[], suspended: [] as string[], nodes: [] as NodeStop[], warnings: [] as string[]}
     const uri = this.deps.hypervisor.uri
     const step: Step = {
-      title: `Shut down ${active.length} VM(s) of ${this.name}`,
+      title: `${suspend ? 'Suspend' : 'Shut down'} ${active.length} VM(s) of ${this.name}`,
       skip: active.length === 0 ? 'no VM of the cluster runs' : false,
       run: async (ctx) => {
-        const targets = await powerTargets(this.deps.hypervisor, this.spec, active)
+        let toStop = active
+        if (suspend) {
+          const saved = await suspendAll(this.deps.hypervisor, active, (l) => { ctx.setOutput(l) })
+          report.nodes.push(...saved.nodes)
+          report.suspended.push(...saved.nodes.map((n) => n.name))
+          for (const {warning} of saved.unsaved) {
+            report.warnings.push(warning)
+            ctx.log.warn(warning)
+          }
+          toStop = saved.unsaved.map((u) => u.domain)
+        }
+        const targets = await powerTargets(this.deps.hypervisor, this.spec, toStop)
         const result = await shutdownAll(this.deps.hypervisor, targets, {timeoutMs, signal: ctx.signal, onProgress: (l) => { ctx.setOutput(l) }, ...(this.deps.sshPowerOff === undefined ? {} : {sshPowerOff: this.deps.sshPowerOff})})
         report.graceful.push(...result.graceful)
         report.forced.push(...result.forced)
@@ -196,7 +221,9 @@ export class ClusterManager {
     const result = await this.runner(run).run(`${this.kind} stop ${this.name}`, [...kindSteps, step])
     if (!result.ok) throw result.error
     const domains = await this.liveDomains()
-    const status = domains.size === 0 ? 'not_created' : [...domains.values()].every((d) => !isActiveState(d.state)) ? 'stopped' : 'partial'
+    const off = [...domains.values()].every((d) => !isActiveState(d.state))
+    const saved = off && domains.size > 0 ? await this.deps.hypervisor.managedSavedDomains([...domains.keys()]) : new Set<string>()
+    const status = domains.size === 0 ? 'not_created' : !off ? 'partial' : saved.size > 0 ? 'suspended' : 'stopped'
     if (domains.size > 0 || previous !== undefined) {
       const extras = previous === undefined ? {} : (this.stoppedEntryExtras?.(previous, record) ?? kindFields(previous))
       await store.setEntry(this.spec.stateKey, clusterEntry({spec: this.spec, domains, previous, status, now: this.now(), extras}))
@@ -207,6 +234,7 @@ export class ClusterManager {
       status,
       stopped: report.graceful,
       forced: report.forced,
+      suspended: report.suspended,
       nodes: report.nodes,
       warnings: report.warnings,
       already_off: [...before.values()].filter((d) => !isActiveState(d.state)).map((d) => d.name),

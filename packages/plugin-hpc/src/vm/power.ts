@@ -18,8 +18,8 @@ export function isActiveState(state: DomainState): boolean {
   return state !== 'shutoff' && state !== 'absent' && state !== 'crashed' && state !== 'nostate'
 }
 
-/** How a node stopped: the channel that took the request, ACPI alone, or a forced power-off. */
-export type StopMethod = 'agent' | 'ssh' | 'acpi' | 'forced'
+/** How a node stopped: the channel that took the request, ACPI alone, a forced power-off, or its memory saved (`stop --suspend`). */
+export type StopMethod = 'agent' | 'ssh' | 'acpi' | 'forced' | 'suspended'
 
 /** One running domain to stop and the channels it may be asked through. */
 export interface PowerTarget {

@@ -1,4 +1,5 @@
 /** What start, stop and destroy of a VM cluster return (the data of `--json`). */
+import type {ClockCorrection} from './clock.js'
 import type {NodeStop} from './power.js'
 
 export interface StartResult {
@@ -14,6 +15,9 @@ export interface StartResult {
   kept: string[]
   /** Seconds until each node answered SSH. */
   ssh_ready: {name: string; host: string; seconds: number}[]
+  /** VMs restored from a managed save (a suspended cluster), and how each one's clock was corrected. */
+  restored: string[]
+  clock: ClockCorrection[]
   changes: string[]
   [extra: string]: unknown
 }
@@ -25,10 +29,12 @@ export interface StopResult {
   /** Shut down by the guest (agent, ssh or acpi) / powered off after the timeout / already off. */
   stopped: string[]
   forced: string[]
+  /** Memory saved (`--suspend`): the next start restores them. */
+  suspended: string[]
   already_off: string[]
   /** Each node that was running: how it stopped and what each channel answered. */
   nodes: NodeStop[]
-  /** One per node powered off by force. */
+  /** One per node powered off by force, and with --suspend one per node shut down instead of saved. */
   warnings: string[]
 }
 

@@ -30,6 +30,8 @@ export interface SshReadyParams {
   strictCloudInit?: boolean
   /** Where the warnings of ready nodes go (a failed cloud-init module), once every node is ready. */
   warn?: (message: string) => void
+  /** VM names restored from a managed save: they did not boot, so cloud-init is not waited for. */
+  restored?: ReadonlySet<string>
 }
 
 /** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
@@ -69,7 +71,7 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     privateKey: p.privateKey,
     knownHostsFile: p.knownHostsFile,
     deadlineMs: Math.max(1000, p.deadlineMs - (Date.now() - start)),
-    waitForCloudInit: true,
+    waitForCloudInit: p.restored?.has(node.vmName) !== true,
     strictCloudInit: p.strictCloudInit === true,
     expectedHostname: node.vmName,
     hints: {consoleLogPath: consoleLogPath(node.vmName, p.consoleLogDir), networkName: networkName(p.cluster), domainName: node.vmName},

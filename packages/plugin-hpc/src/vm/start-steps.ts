@@ -24,6 +24,9 @@ import type {HostKeyRecord} from './host-keys-step.js'
 import type {EnsureOutcome} from './network-manager.js'
 import {NetworkManager} from './network-manager.js'
 import {nodesStep} from './node-steps.js'
+import {correctClock, sshClockStep} from './clock.js'
+import type {ClockCorrection} from './clock.js'
+import {powerTargets} from './power-targets.js'
 import {waitForNodesSsh} from './ssh-ready.js'
 import type {NodeReady} from './ssh-ready.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
@@ -45,6 +48,9 @@ export interface StartRecord {
   started: string[]
   ready: NodeReady[]
   changes: string[]
+  /** VM names of the suspended nodes this start restores (their managed save), and their clock steps. */
+  restored: string[]
+  clocks: ClockCorrection[]
   /** Summaries that plugins contributed (GPU names), by node key. */
   gpus: Map<string, string>
   /** Source fingerprint of each base volume, by volume name (from the previous entry, updated by this run). */
@@ -57,7 +63,7 @@ export function liveNodesOfRun(record: StartRecord): Map<string, LiveNode> {
 }
 
 export function newStartRecord(plan: NodePlan[], baseImages: Record<string, ImageFingerprint> = {}): StartRecord {
-  return {plan, hostKeys: new Map(), baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], gpus: new Map(), baseImages: {...baseImages}}
+  return {plan, hostKeys: new Map(), baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], restored: [], clocks: [], gpus: new Map(), baseImages: {...baseImages}}
 }
 
 export function hostNotReady(failed: readonly HostCheckResult[]): HostError {
@@ -210,8 +216,31 @@ export class StartSteps {
           progress: (line) => { ctx.setOutput(line) },
           strictCloudInit: this.spec.strictCloudInit === true,
           warn: (message) => { ctx.log.warn(message) },
+          restored: new Set(record.restored),
         })
         ctx.setTitle(`SSH ready on ${running.length} VM(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+        return undefined
+      },
+    }
+  }
+
+  /**
+   * The clock of each restored node, stepped to the host's (it stopped while the VM was saved):
+   * through the guest agent when it answers, else over SSH. A node whose clock could not be set is
+   * a warning (it runs; its services may misbehave until something syncs it).
+   */
+  clock(record: StartRecord): Step {
+    return {
+      title: `Correct the clock of ${record.restored.length} restored VM(s)`,
+      skip: record.restored.length === 0 ? 'no VM was restored from a suspend' : false,
+      run: async (ctx) => {
+        const domains = record.plan.flatMap((p) => (p.domain !== undefined && record.restored.includes(p.node.vmName) ? [p.domain] : []))
+        const targets = await powerTargets(this.deps.hypervisor, this.spec, domains)
+        const step = this.deps.sshClockStep ?? sshClockStep
+        record.clocks = await Promise.all(targets.map((t) => correctClock(this.deps.hypervisor, t, step, ctx.signal)))
+        for (const c of record.clocks.filter((x) => x.method === 'none')) ctx.log.warn(`the clock of ${c.name} could not be corrected after its restore (${c.tried.join('; ')}): step it yourself (sudo date -s @$(date +%s))`)
+        const worst = Math.max(0, ...record.clocks.map((c) => Math.abs(c.offset_before_s ?? 0)))
+        ctx.setTitle(`Clock of ${record.restored.length} restored VM(s) corrected (was up to ${worst.toFixed(1)} s behind or ahead)`)
         return undefined
       },
     }

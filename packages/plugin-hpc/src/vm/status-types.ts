@@ -13,6 +13,8 @@ export interface NodeStatus {
   gpu: string | null
   vm_id: string | null
   auto_start: boolean
+  /** Shut off with its memory saved (`stop --suspend`): the next start restores it. */
+  suspended: boolean
 }
 
 export interface ObjectStatus {
@@ -36,7 +38,7 @@ export interface ClusterStatus {
   name: string
   config_file: string
   state_file: string
-  /** From the live objects: running | stopped | partial | not_created. */
+  /** From the live objects: running | stopped | suspended | partial | not_created. */
   status: string
   /** What the state file says (null: no entry). */
   recorded_status: string | null

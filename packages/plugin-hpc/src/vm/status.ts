@@ -17,6 +17,7 @@ function overall(nodes: readonly NodeStatus[]): string {
   if (nodes.every((n) => n.state === 'absent')) return 'not_created'
   const wanted = nodes.filter((n) => n.auto_start)
   if (wanted.length > 0 && wanted.every((n) => n.state === 'running')) return 'running'
+  if (nodes.every((n) => n.state === 'shutoff' || n.state === 'absent') && nodes.some((n) => n.suspended)) return 'suspended'
   if (nodes.every((n) => n.state === 'shutoff')) return 'stopped'
   return 'partial'
 }
@@ -29,6 +30,8 @@ export async function clusterStatus(hv: Hypervisor, spec: VmClusterSpec, entry: 
     const d = live.domains.get(n.vmName)
     return d !== undefined && sameOwner(d.owner, owner) && isActiveState(d.state)
   })
+  const ours = cluster.nodes.filter((n) => sameOwner(live.domains.get(n.vmName)?.owner, owner) && live.domains.get(n.vmName)?.state === 'shutoff').map((n) => n.vmName)
+  const saved = ours.length === 0 ? new Set<string>() : await hv.managedSavedDomains(ours)
   const addresses = running.length === 0 ? new Map<string, DomainAddress>() : await hv.domainAddresses(running.map((n) => ({domain: n.vmName, mac: macForVm(n.vmName), network: networkName(cluster.name)})))
   const liveIps = new Map([...addresses].map(([name, a]) => [name, a.ip]))
   const nodes: NodeStatus[] = cluster.nodes.map((node) => {
@@ -48,6 +51,7 @@ export async function clusterStatus(hv: Hypervisor, spec: VmClusterSpec, entry: 
       gpu,
       vm_id: domain?.uuid ?? null,
       auto_start: node.autoStart,
+      suspended: saved.has(node.vmName),
     }
   })
   return {

@@ -10,6 +10,7 @@ import type {LibvirtRenderer} from '../render/renderer.js'
 import type {SeedView} from '../cloud-init/view.js'
 import type {WaitForAllOptions} from '../ssh/wait-all.js'
 import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
+import type {SshClockStep} from './clock.js'
 import type {GuestPowerOff} from './ssh-poweroff.js'
 
 /** Per-node VM choices that the ClusterDescription does not carry. */
@@ -81,6 +82,8 @@ export interface ClusterManagerDeps {
   waitForSsh?: SshWaiter
   /** How stop powers a guest off over SSH. Default: sshPowerOff. */
   sshPowerOff?: GuestPowerOff
+  /** How start steps a restored guest's clock over SSH when its agent does not answer. Default: sshClockStep. */
+  sshClockStep?: SshClockStep
   now?: () => Date
 }
 

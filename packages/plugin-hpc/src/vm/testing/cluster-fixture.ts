@@ -50,6 +50,8 @@ export interface Fixture {
   sshCalls: string[][]
   /** `user@host alias` of each poweroff asked over SSH. */
   sshPowerOffs: string[]
+  /** user@host alias of each clock step over SSH (a restored node without an answering agent). */
+  sshClockSteps: string[]
   warnings: string[]
   /** What contributions.hostChecks() answers. */
   hostChecks: HostCheckResult[]
@@ -81,6 +83,7 @@ export async function makeFixture(cluster: ClusterDescription, dir?: string): Pr
   const sshFailure: {error?: Error} = {}
   const sshCalls: string[][] = []
   const sshPowerOffs: string[] = []
+  const sshClockSteps: string[] = []
   const warnings: string[] = []
   const hostChecks: HostCheckResult[] = []
   const log: Logger = {info: () => undefined, debug: () => undefined, warn: (m) => warnings.push(m)}
@@ -127,6 +130,14 @@ export async function makeFixture(cluster: ClusterDescription, dir?: string): Pr
       sshPowerOffs.push(`${target.user}@${target.host} ${target.hostAlias ?? ''}`)
       return Promise.resolve({accepted: false, detail: 'no SSH session (test)'})
     },
+    // The guest's clock over SSH: it was the fake hypervisor's offset behind, and is stepped to 0.
+    sshClockStep: (target) => {
+      sshClockSteps.push(`${target.user}@${target.host} ${target.hostAlias ?? ''}`)
+      const name = target.hostAlias ?? ''
+      const before = hv.clockOffsets.get(name) ?? 0
+      hv.clockOffsets.set(name, 0)
+      return Promise.resolve({before, after: 0})
+    },
   }
-  return {dir: root, hv, spec, deps, lifecycle, busy, contributions, sshFailure, sshCalls, sshPowerOffs, warnings, hostChecks, run: {json: true, keepOnFailure: false, handleSigint: false}}
+  return {dir: root, hv, spec, deps, lifecycle, busy, contributions, sshFailure, sshCalls, sshPowerOffs, sshClockSteps, warnings, hostChecks, run: {json: true, keepOnFailure: false, handleSigint: false}}
 }

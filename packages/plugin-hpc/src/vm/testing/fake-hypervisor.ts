@@ -45,6 +45,12 @@ export class FakeHypervisor implements Hypervisor {
   readonly ignoresAcpi = new Set<string>()
   /** Domains whose guest agent answers (the others: not connected). */
   readonly agents = new Set<string>()
+  /** Domains holding a managed-save image. */
+  readonly saved = new Set<string>()
+  /** Domains started from their managed-save image, in order. */
+  readonly restored: string[] = []
+  /** How far each guest's clock is off the host's, in seconds (guest minus host); read and set through the agent. */
+  readonly clockOffsets = new Map<string, number>()
   /** Live addresses the fake reports, by domain name. */
   readonly addresses = new Map<string, string>()
   private readonly failures = new Map<string, Error>()
@@ -86,6 +92,48 @@ export class FakeHypervisor implements Hypervisor {
     const d = this.domain(name)
     if (d.state === 'running') throw new HypervisorError(`domain ${name} is already active`, {code: 'HYPERVISOR_COMMAND_FAILED'})
     d.state = 'running'
+    if (this.saved.delete(name)) this.restored.push(name)
+  }
+
+  async managedSaveDomain(name: string): Promise<void> {
+    await io()
+    this.record('managedSaveDomain', name)
+    const d = this.domain(name)
+    if (d.state !== 'running') throw new HypervisorError(`domain ${name} is not running`, {code: 'HYPERVISOR_NOT_ACTIVE'})
+    // As QEMU: a domain with an assigned host device cannot be migrated, hence not saved.
+    if (d.xml.includes('<hostdev')) throw new HypervisorError(`Requested operation is not valid: domain has assigned non-USB host devices`, {code: 'HYPERVISOR_COMMAND_FAILED'})
+    d.state = 'shutoff'
+    this.saved.add(name)
+  }
+
+  async removeManagedSave(name: string): Promise<void> {
+    await io()
+    this.record('removeManagedSave', name)
+    this.domain(name)
+    this.saved.delete(name)
+  }
+
+  async managedSavedDomains(names: readonly string[]): Promise<Set<string>> {
+    await io()
+    return new Set(names.filter((n) => this.saved.has(n)))
+  }
+
+  private agent(name: string): void {
+    if (this.domain(name).state !== 'running') throw new HypervisorError(`domain ${name} is not running`, {code: 'HYPERVISOR_NOT_ACTIVE'})
+    if (!this.agents.has(name)) throw new HypervisorError('Guest agent is not responding: QEMU guest agent is not connected', {code: 'HYPERVISOR_COMMAND_FAILED'})
+  }
+
+  async guestTime(name: string): Promise<number> {
+    await io()
+    this.agent(name)
+    return Math.floor(Date.now() / 1000 + (this.clockOffsets.get(name) ?? 0))
+  }
+
+  async syncGuestTime(name: string): Promise<void> {
+    await io()
+    this.record('syncGuestTime', name)
+    this.agent(name)
+    this.clockOffsets.set(name, 0)
   }
 
   async shutdownDomain(name: string): Promise<void> {
@@ -118,6 +166,8 @@ export class FakeHypervisor implements Hypervisor {
     this.record('undefineDomain', name)
     if (this.domain(name).state !== 'shutoff') throw new Error(`fake: undefine of the running domain ${name} (stop it first)`)
     this.domains.delete(name)
+    // As `virsh undefine --managed-save`.
+    this.saved.delete(name)
   }
 
   async domainState(name: string): Promise<DomainState> {

@@ -1,0 +1,47 @@
+/**
+ * `stop --suspend`: each running VM's memory is written out with libvirt's managed save (in
+ * parallel), and the next `start` restores it. A VM with a host device passed through (a GPU)
+ * cannot be saved: it is left out here, shut down as usual by the caller, and named in a warning;
+ * so is a VM whose save failed.
+ */
+import type {DomainDetails, Hypervisor} from '../hypervisor/types.js'
+import {child, children, parseXml} from '../hypervisor/xml.js'
+import type {NodeStop} from './power.js'
+
+/** Whether a domain's XML passes a host device through (`<hostdev>`): such a domain cannot be saved. */
+export function hasPassthrough(xml: string): boolean {
+  try {
+    return children(child(parseXml(xml, 'domain'), 'devices'), 'hostdev').length > 0
+  } catch {
+    return xml.includes('<hostdev')
+  }
+}
+
+export interface SuspendReport {
+  /** Saved nodes, method `suspended`. */
+  nodes: NodeStop[]
+  /** Domains that were not saved and must be shut down instead, each with the warning that says why. */
+  unsaved: {domain: DomainDetails; warning: string}[]
+}
+
+const short = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '')?.replace(/^(error: )+/i, '').trim().slice(0, 300) ?? ''
+
+export async function suspendAll(hv: Hypervisor, active: readonly DomainDetails[], onProgress?: (line: string) => void): Promise<SuspendReport> {
+  const report: SuspendReport = {nodes: [], unsaved: []}
+  const saveable = active.filter((d) => {
+    if (!hasPassthrough(d.xml)) return true
+    report.unsaved.push({domain: d, warning: `${d.name} has a host device passed through (a GPU) and cannot be saved: it is shut down instead`})
+    return false
+  })
+  const started = Date.now()
+  onProgress?.(`saving the memory of ${saveable.length} VM(s)`)
+  await Promise.all(saveable.map(async (d) => {
+    try {
+      await hv.managedSaveDomain(d.name)
+      report.nodes.push({name: d.name, method: 'suspended', seconds: Math.round((Date.now() - started) / 100) / 10, tried: ['managedsave: memory saved']})
+    } catch (error) {
+      report.unsaved.push({domain: d, warning: `${d.name} could not be saved (${short(error)}): it is shut down instead`})
+    }
+  }))
+  return report
+}
