@@ -22,14 +22,16 @@ const paths = {dir: '/cfg', home: '/home/u'}
 
 void describe('the cache of the standalone config validator', () => {
   let dir: string
-  const saved = process.env.XDG_CACHE_HOME
+  const saved = {xdg: process.env.XDG_CACHE_HOME, own: process.env.AI_HOW_CACHE_DIR}
   before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ai-how-ajv-cache-'))
     process.env.XDG_CACHE_HOME = dir
+    delete process.env.AI_HOW_CACHE_DIR
   })
   after(() => {
-    if (saved === undefined) delete process.env.XDG_CACHE_HOME
-    else process.env.XDG_CACHE_HOME = saved
+    if (saved.xdg === undefined) delete process.env.XDG_CACHE_HOME
+    else process.env.XDG_CACHE_HOME = saved.xdg
+    if (saved.own !== undefined) process.env.AI_HOW_CACHE_DIR = saved.own
     rmSync(dir, {recursive: true, force: true})
   })
 
@@ -37,6 +39,7 @@ void describe('the cache of the standalone config validator', () => {
     const file = cacheFile(schema)
     assert.equal(path.dirname(file), path.join(dir, 'ai-how'))
     assert.notEqual(cacheFile({...schema, $id: 'urn:test:other'}), file)
+    assert.equal(path.dirname(cacheFile(schema, {AI_HOW_CACHE_DIR: '/c', XDG_CACHE_HOME: dir})), '/c')
     createValidator(schema, paths)
     assert.ok(existsSync(file))
     assert.match(readFileSync(file, 'utf8'), /ai-how:path/)

@@ -1,7 +1,7 @@
 /**
  * A disk cache of ajv's standalone code for the combined config schema (compiling it is about half
  * of `validate`'s start-up: bench/startup.mjs). Keyed by a hash of the schema and ajv's version, in
- * $XDG_CACHE_HOME/ai-how (else ~/.cache/ai-how), written atomically (temporary file + rename). Any
+ * oclif's cache dir: $AI_HOW_CACHE_DIR, else $XDG_CACHE_HOME/ai-how, else ~/.cache/ai-how; written atomically (temporary file + rename). Any
  * failure (no cache dir, unreadable or corrupt file) falls back to compiling: the cache only saves time.
  */
 import type {Ajv2020, ValidateFunction} from 'ajv/dist/2020.js'
@@ -21,8 +21,9 @@ export type Runtime = Record<string, unknown>
 export function cacheFile(schema: unknown, env: NodeJS.ProcessEnv = process.env): string {
   const {version} = require('ajv/package.json') as {version: string}
   const hash = createHash('sha256').update(`ai-how ${String(FORMAT)} ajv ${version}\n`).update(JSON.stringify(schema)).digest('hex').slice(0, 32)
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache')
-  return path.join(base, 'ai-how', `config-schema-${hash}.cjs`)
+  const set = (value: string | undefined): value is string => value !== undefined && value !== ''
+  const dir = set(env.AI_HOW_CACHE_DIR) ? env.AI_HOW_CACHE_DIR : path.join(set(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache'), 'ai-how')
+  return path.join(dir, `config-schema-${hash}.cjs`)
 }
 
 /** The cached validator, or undefined when there is none (or it does not load). */
