@@ -6,6 +6,8 @@
  * corrupt state file the commands that read it report the path and the position and keep no copy; a
  * state path that is a symlink, a folder or a fifo is refused by name; no output holds a byte of the
  * refused file. A writing command (`hpc stop`) still keeps a copy of a corrupt state file.
+ * The one write allowed: the cache of the compiled config schema (AI_HOW_CACHE_DIR/config-schema-*.cjs,
+ * core's config/ajv-cache.ts), which saves the start-up time of compiling it (issue 9 §5).
  */
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
@@ -62,13 +64,22 @@ function sandbox(name: string): Sandbox {
   return {dir, work, state: path.join(work, 'output', 'state.json'), run}
 }
 
+/** The schema cache under AI_HOW_CACHE_DIR, and that folder (whose mtime changes when it is written). */
+const SCHEMA_CACHE = /^cache\/config-schema-[0-9a-f]+\.cjs$/
+
 /** Every entry under `dir` (links not followed): type, mode, size, mtime and a hash of the content. */
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>()
   const walk = (current: string): void => {
     for (const name of readdirSync(current)) {
       const full = path.join(current, name)
+      if (SCHEMA_CACHE.test(path.relative(dir, full))) continue
       const st = lstatSync(full)
+      if (path.relative(dir, full) === 'cache') {
+        out.set('cache', `dir mode ${st.mode.toString(8)}`)
+        walk(full)
+        continue
+      }
       const what = st.isSymbolicLink() ? `link -> ${readlinkSync(full)}` : st.isFile() ? `file ${createHash('sha256').update(readFileSync(full)).digest('hex')}` : st.isDirectory() ? 'dir' : 'other'
       out.set(path.relative(dir, full), `${what} mode ${st.mode.toString(8)} size ${st.size} mtime ${st.mtimeMs}`)
       if (st.isDirectory()) walk(full)

@@ -5,7 +5,8 @@
  * them; `validate` needs ajv and yaml but no process runner, SSH, templates or XML parser.
  */
 import assert from 'node:assert/strict'
-import {readdirSync} from 'node:fs'
+import {mkdtempSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {describe, it} from 'node:test'
@@ -62,5 +63,12 @@ void describe('start-up: heavy dependencies are imported where they are used', (
     assert.match(stdout, /is valid/)
     assert.ok(packages.has('ajv') && packages.has('yaml'), [...packages].join(' '))
     assert.deepEqual(HEAVY.filter((p) => p !== 'ajv').filter((p) => packages.has(p)), [])
+  })
+
+  void it('hpc status loads no template engine or SSH (it renders nothing and asks libvirt through virsh)', async () => {
+    const state = path.join(mkdtempSync(path.join(tmpdir(), 'ai-how-startup-')), 'state.json')
+    const {packages} = await loadedPackages([path.join(root, 'packages/core/bin/run.js'), 'hpc', 'status', 'examples/hpc-tiny.yaml', '--json', '--state', state], {LIBVIRT_DEFAULT_URI: 'test:///default'})
+    assert.ok(packages.has('yaml'), [...packages].join(' '))
+    assert.deepEqual(['ssh2', 'handlebars'].filter((p) => packages.has(p)), [])
   })
 })

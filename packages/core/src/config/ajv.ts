@@ -4,11 +4,13 @@
  * `aiHowPath: true` (a file path, resolved in the data against the config's folder, `~` = HOME)
  * and `aiHowHint: "text"` (extra fix text for errors at that field).
  */
-import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
+import type * as Ajv2020Module from 'ajv/dist/2020.js'
+import type {Ajv2020, ErrorObject, KeywordCxt, ValidateFunction} from 'ajv/dist/2020.js'
 import type addFormatsModule from 'ajv-formats'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import type {JsonSchema} from '../contracts/extensions.js'
+import {cacheFile, loadCached, saveCached, type Runtime} from './ajv-cache.js'
 import {isIpv4, isIpv4Cidr} from './ipv4.js'
 
 // ajv and ajv-formats (CommonJS) are loaded when a validator is made, not when this module is
@@ -61,48 +63,90 @@ export interface ConfigValidator {
   validateSubschema(subschema: unknown, data: unknown): ErrorObject[]
 }
 
-function newAjv(paths: PathContext): Ajv2020 {
-  const {Ajv2020: Ajv} = require('ajv/dist/2020.js') as {Ajv2020: typeof Ajv2020}
+/** The context aiHowPath values resolve against while a validator runs (set by validate()). */
+let current: PathContext = {dir: '/', home: '/'}
+function resolveAiHowPath(value: string): string {
+  return resolveConfigPath(value, current)
+}
+
+/** What the generated code requires besides packages: the formats and the aiHowPath resolver. */
+function runtime(): Runtime {
+  const {fullFormats} = require('ajv-formats/dist/formats') as {fullFormats: Record<string, unknown>}
+  return {'ai-how:formats': {...fullFormats, ipv4: isIpv4, 'ipv4-cidr': isIpv4Cidr}, 'ai-how:path': {resolve: resolveAiHowPath}}
+}
+
+function newAjv(): Ajv2020 {
+  const {Ajv2020: Ajv, _} = require('ajv/dist/2020.js') as typeof Ajv2020Module
   // ajv-formats is CommonJS: module.exports is the plugin function.
   const addFormats = require('ajv-formats') as typeof addFormatsModule.default
-  const ajv = new Ajv({allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false})
+  const code = {source: true, formats: _`require("ai-how:formats")`}
+  const ajv = new Ajv({allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, code})
   addFormats(ajv)
   ajv.addFormat('ipv4', isIpv4)
   ajv.addFormat('ipv4-cidr', isIpv4Cidr)
   ajv.addKeyword({keyword: 'aiHowHint', schemaType: 'string'})
+  // Generated code (not a validate function) so that ajv can write the validator as standalone code.
   ajv.addKeyword({
     keyword: 'aiHowPath',
     type: 'string',
     schemaType: 'boolean',
-    modifying: true,
     errors: false,
-    validate(enabled: boolean, data: string, _parent?: unknown, cxt?: {parentData: Record<string | number, unknown>; parentDataProperty: string | number}) {
-      if (enabled && data !== '' && cxt?.parentData) cxt.parentData[cxt.parentDataProperty] = resolveConfigPath(data, paths)
-      return true
+    code(cxt: KeywordCxt) {
+      if (cxt.schema !== true) return
+      const {gen, data, it} = cxt
+      const resolve = gen.scopeValue('func', {ref: resolveAiHowPath, code: _`require("ai-how:path").resolve`})
+      const target = _`${it.parentData}[${it.parentDataProperty}]`
+      gen.if(_`${data} !== "" && ${it.parentData} !== undefined`, () => {
+        gen.assign(target, _`${resolve}(${data})`)
+        gen.assign(data, target)
+      })
     },
   })
   return ajv
 }
 
-/** Compiles `schema`; throws ajv's error when a fragment is not a valid schema. */
+/**
+ * Compiles `schema`; throws ajv's error when a fragment is not a valid schema. A config is checked
+ * first by the cached standalone validator (ajv-cache.ts) when there is one; only a config it finds
+ * invalid is validated again by the compiled one, whose errors (and their schema objects) the
+ * messages are made from.
+ */
 export function createValidator(schema: JsonSchema, paths: PathContext): ConfigValidator {
-  const ajv = newAjv(paths)
-  const root = ajv.compile(schema)
+  const file = cacheFile(schema)
+  const cached: ValidateFunction | undefined = loadCached(file, runtime())
+  let compiled: {ajv: Ajv2020; root: ValidateFunction} | undefined
+  const full = (): {ajv: Ajv2020; root: ValidateFunction} => {
+    if (!compiled) {
+      const ajv = newAjv()
+      compiled = {ajv, root: ajv.compile(schema)}
+      if (!cached) saveCached(file, ajv, compiled.root)
+    }
+    return compiled
+  }
+  if (!cached) full()
   const bases = new WeakMap<object, string>()
   baseUris(schema, typeof schema.$id === 'string' ? schema.$id : 'urn:ai-how:config', bases)
-  const compiled = new WeakMap<object, ValidateFunction>()
+  const branches = new WeakMap<object, ValidateFunction>()
   return {
     validate(data) {
+      current = paths
+      // On a copy: a config found invalid is validated again, from the values as written.
+      if (cached?.(structuredClone(data)) === true) {
+        void cached(data)
+        return []
+      }
+      const {root} = full()
       return root(data) ? [] : [...(root.errors ?? [])]
     },
     validateSubschema(subschema, data) {
       if (typeof subschema === 'boolean') return subschema ? [] : [{instancePath: '', schemaPath: '#', keyword: 'false schema', params: {}, message: 'boolean schema is false', data}]
       if (typeof subschema !== 'object' || subschema === null) return []
-      let fn = compiled.get(subschema)
+      let fn = branches.get(subschema)
       if (!fn) {
-        fn = ajv.compile(standalone(subschema, bases.get(subschema) ?? 'urn:ai-how:config', bases) as JsonSchema)
-        compiled.set(subschema, fn)
+        fn = full().ajv.compile(standalone(subschema, bases.get(subschema) ?? 'urn:ai-how:config', bases) as JsonSchema)
+        branches.set(subschema, fn)
       }
+      current = paths
       return fn(data) ? [] : [...(fn.errors ?? [])]
     },
   }
@@ -113,7 +157,7 @@ export function fragmentCompileError(fragment: JsonSchema): string | undefined {
   try {
     const alone: JsonSchema = {...fragment}
     delete alone.$id
-    newAjv({dir: '/', home: '/'}).compile(alone)
+    newAjv().compile(alone)
     return undefined
   } catch (error) {
     return error instanceof Error ? error.message : String(error)

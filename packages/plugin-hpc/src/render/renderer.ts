@@ -67,7 +67,11 @@ function loadChecked(file: string): string {
 }
 
 export class LibvirtRenderer {
-  private readonly hbs = handlebars().create()
+  // Made on the first render, not on construction: `hpc status` builds a renderer and renders nothing.
+  private hbsInstance: ReturnType<ReturnType<typeof handlebars>['create']> | undefined
+  private get hbs(): ReturnType<ReturnType<typeof handlebars>['create']> {
+    return (this.hbsInstance ??= handlebars().create())
+  }
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>()
   private layoutLoaded = false
 
