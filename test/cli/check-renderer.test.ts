@@ -64,15 +64,15 @@ void describe('one renderer for doctor, validate --check-host and gpu check', ()
   void it('--json of all three: each check as {id, status, message, fix, detail}', async () => {
     const doctor = JSON.parse((await aiHow(['doctor', CONFIG, '--json'])).stdout) as {checks: Record<string, unknown>[]}
     const gpu = JSON.parse((await aiHow(['gpu', 'check', CONFIG, '--json'])).stdout) as {format_version: number; checks: Record<string, unknown>[]}
-    const validate = JSON.parse((await aiHow(['validate', CONFIG, '--check-host', '--json'])).stdout) as {hostChecks: Record<string, unknown>[]}
+    const validate = JSON.parse((await aiHow(['validate', CONFIG, '--check-host', '--json'])).stdout) as {host_checks: Record<string, unknown>[]}
     assert.equal(gpu.format_version, 1)
-    for (const checks of [doctor.checks, gpu.checks, validate.hostChecks]) {
+    for (const checks of [doctor.checks, gpu.checks, validate.host_checks]) {
       for (const check of checks) assert.deepEqual(Object.keys(check), ['id', 'status', 'message', 'fix', 'detail'])
       const iommu = checks.find((c) => c.id === 'gpu.host.iommu')
       assert.equal(iommu?.status, 'fail')
     }
     const byId = (checks: Record<string, unknown>[], id: string): unknown => checks.find((c) => c.id === id)
     assert.deepEqual(byId(doctor.checks, 'gpu.host.iommu'), byId(gpu.checks, 'gpu.host.iommu'))
-    assert.deepEqual(byId(validate.hostChecks, 'gpu.host.iommu'), byId(gpu.checks, 'gpu.host.iommu'))
+    assert.deepEqual(byId(validate.host_checks, 'gpu.host.iommu'), byId(gpu.checks, 'gpu.host.iommu'))
   })
 })
