@@ -6,6 +6,7 @@
  * (guest minus host, in seconds) is measured before and after.
  */
 import type {Hypervisor} from '../hypervisor/types.js'
+import {errorLine} from './error-line.js'
 import {runCommand} from '../ssh/exec.js'
 import {withSession} from '../ssh/session.js'
 import type {SshTarget} from '../ssh/session.js'
@@ -24,7 +25,6 @@ export interface ClockCorrection {
 export type SshClockStep = (target: SshTarget, options: {timeoutMs: number; signal?: AbortSignal}) => Promise<{before: number; after: number}>
 
 const round = (s: number): number => Math.round(s * 1000) / 1000
-const short = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '')?.replace(/^(error: )+/i, '').trim().slice(0, 200) ?? ''
 
 /** The command that sets the guest's clock to `epochSeconds` (UTC, millisecond precision). */
 export function setClockCommand(epochSeconds: number): string {
@@ -65,7 +65,7 @@ export async function correctClock(hv: Hypervisor, t: ClockTarget, step: SshCloc
     try {
       return done('agent', await viaAgent(hv, t.name))
     } catch (error) {
-      tried.push(`agent: ${short(error)}`)
+      tried.push(`agent: ${errorLine(error, 200)}`)
     }
   } else tried.push('agent: no channel in the domain')
   if (t.ssh === undefined) tried.push('ssh: no address or key')
@@ -73,7 +73,7 @@ export async function correctClock(hv: Hypervisor, t: ClockTarget, step: SshCloc
     try {
       return done('ssh', await step(t.ssh, {timeoutMs: 20_000, ...(signal === undefined ? {} : {signal})}))
     } catch (error) {
-      tried.push(`ssh: ${short(error)}`)
+      tried.push(`ssh: ${errorLine(error, 200)}`)
     }
   }
   return {name: t.name, method: 'none', offset_before_s: null, offset_after_s: null, tried}

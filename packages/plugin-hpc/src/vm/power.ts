@@ -8,6 +8,7 @@
  */
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {DomainState, Hypervisor} from '../hypervisor/types.js'
+import {errorLine} from './error-line.js'
 import type {SshTarget} from '../ssh/session.js'
 import {sshPowerOff} from './ssh-poweroff.js'
 import type {GuestPowerOff} from './ssh-poweroff.js'
@@ -56,12 +57,6 @@ export interface ShutdownOptions {
   sshPowerOff?: GuestPowerOff
 }
 
-/** The first line of an error, without virsh's `error: ` prefixes. */
-function short(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
-  return (text.split('\n').find((l) => l.trim() !== '') ?? text).replace(/^(error: )+/i, '').trim().slice(0, 300)
-}
-
 /** Asks one guest to power off; returns the channel that took the request (undefined: ACPI alone). */
 async function request(hv: Hypervisor, t: PowerTarget, tried: string[], options: ShutdownOptions): Promise<'agent' | 'ssh' | undefined> {
   if (t.agentChannel) {
@@ -70,7 +65,7 @@ async function request(hv: Hypervisor, t: PowerTarget, tried: string[], options:
       tried.push('agent: shutdown accepted')
       return 'agent'
     } catch (error) {
-      tried.push(`agent: ${short(error)}`)
+      tried.push(`agent: ${errorLine(error)}`)
     }
   } else tried.push('agent: no channel in the domain')
   let channel: 'ssh' | undefined
@@ -85,7 +80,7 @@ async function request(hv: Hypervisor, t: PowerTarget, tried: string[], options:
     tried.push('acpi: request sent')
   } catch (error) {
     // A guest already going down (or paused, half-booted) may refuse it: the poll below decides.
-    tried.push(`acpi: ${short(error)}`)
+    tried.push(`acpi: ${errorLine(error)}`)
   }
   return channel
 }

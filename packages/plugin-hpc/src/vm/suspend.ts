@@ -5,6 +5,7 @@
  * so is a VM whose save failed.
  */
 import type {DomainDetails, Hypervisor} from '../hypervisor/types.js'
+import {errorLine} from './error-line.js'
 import {child, children, parseXml} from '../hypervisor/xml.js'
 import type {NodeStop} from './power.js'
 
@@ -24,7 +25,6 @@ export interface SuspendReport {
   unsaved: {domain: DomainDetails; warning: string}[]
 }
 
-const short = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '')?.replace(/^(error: )+/i, '').trim().slice(0, 300) ?? ''
 
 export async function suspendAll(hv: Hypervisor, active: readonly DomainDetails[], onProgress?: (line: string) => void): Promise<SuspendReport> {
   const report: SuspendReport = {nodes: [], unsaved: []}
@@ -40,7 +40,7 @@ export async function suspendAll(hv: Hypervisor, active: readonly DomainDetails[
       await hv.managedSaveDomain(d.name)
       report.nodes.push({name: d.name, method: 'suspended', seconds: Math.round((Date.now() - started) / 100) / 10, tried: ['managedsave: memory saved']})
     } catch (error) {
-      report.unsaved.push({domain: d, warning: `${d.name} could not be saved (${short(error)}): it is shut down instead`})
+      report.unsaved.push({domain: d, warning: `${d.name} could not be saved (${errorLine(error)}): it is shut down instead`})
     }
   }))
   return report
