@@ -12,7 +12,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 import {after, before, describe, it} from 'node:test'
 import type {CliResult, Sandbox} from './cli.js'
-import {assertBuilt, bin, repoRoot, sandbox, show} from './cli.js'
+import {assertBuilt, repoRoot, sandbox, show} from './cli.js'
 import {devboxConfig, devboxDir, packDevbox, warningLines} from './devbox-kit.js'
 
 const run = promisify(execFile)
@@ -73,14 +73,11 @@ void describe('the devbox example plugin, packed and installed (ai-how plugins i
 
   void it('links from its folder (plugins link --no-install) and runs, with no warning: not even oclif\'s linked-ESM one', async () => {
     // The sandbox silences that oclif warning by its environment variable; here it is left unset.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'OCLIF_DISABLE_LINKED_ESM_WARNING' && name !== 'NODE_TEST_CONTEXT'))
-    const dirs = {AI_HOW_DATA_DIR: path.join(box.dir, 'link', 'data'), AI_HOW_CACHE_DIR: path.join(box.dir, 'link', 'cache'), AI_HOW_CONFIG_DIR: path.join(box.dir, 'link', 'config'), NO_COLOR: '1'}
-    const ai = (args: string[]): Promise<CliResult> =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [bin, ...args], {cwd: box.dir, env: {...env, ...dirs}, timeout: 60_000}, (error, stdout, stderr) => {
-          resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
-        })
-      })
+    const env = {
+      OCLIF_DISABLE_LINKED_ESM_WARNING: undefined, NODE_TEST_CONTEXT: undefined, AI_HOW_STATE: undefined,
+      AI_HOW_DATA_DIR: path.join(box.dir, 'link', 'data'), AI_HOW_CACHE_DIR: path.join(box.dir, 'link', 'cache'), AI_HOW_CONFIG_DIR: path.join(box.dir, 'link', 'config'),
+    }
+    const ai = (args: string[]): Promise<CliResult> => box.run(args, {cwd: box.dir, env})
     const link = await ai(['plugins', 'link', devboxDir, '--no-install'])
     assert.equal(link.code, 0, show(link))
     const status = await ai(['devbox', 'status', good, '--state', path.join(box.dir, 'link', 'state.json')])

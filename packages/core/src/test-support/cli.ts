@@ -23,6 +23,8 @@ export interface CliRunOptions {
   env?: Record<string, string | undefined>
   /** Take only PATH and HOME from the caller's environment (no variable set by accident). */
   onlyPathAndHome?: boolean
+  /** Where the command runs (default: the repository root). */
+  cwd?: string
 }
 
 export interface CliSandbox {
@@ -46,7 +48,7 @@ export function cliSandbox(prefix: string): CliSandbox {
       ...options.env,
     }
     for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) Reflect.deleteProperty(env, key)
-    const r = await execa(process.execPath, [bin, ...args], {cwd: repoRoot, env, extendEnv: false, reject: false, stripFinalNewline: false, timeout: 60_000})
+    const r = await execa(process.execPath, [bin, ...args], {cwd: options.cwd ?? repoRoot, env, extendEnv: false, reject: false, stripFinalNewline: false, timeout: 60_000})
     return {code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr}
   }
   return {dir, run, dispose: () => { rmSync(dir, {recursive: true, force: true}) }}
