@@ -7,14 +7,14 @@
 // into an empty prefix with `npm install -g` (harness/installed-cli.ts), run from outside the
 // repository, so its templates and oclif manifest are the packaged ones.
 import assert from 'node:assert/strict'
-import {mkdtemp, realpath, rm} from 'node:fs/promises'
+import {mkdtemp, realpath} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {parseEnvLines} from './harness/env-file.js'
 import {run} from './harness/exec.js'
-import {ensureHost, findLeftovers, installCli, makeAiHowDirs, releaseHost, repoRoot, runAiHow, sshRun, virsh} from './harness/index.js'
+import {ensureHost, findLeftovers, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, InstalledCli} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
 
@@ -54,12 +54,8 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
   })
 
   after(async () => {
-    if (host !== undefined) {
-      if (dirs !== undefined && cli !== undefined && (await findLeftovers(host, 'hpc-tiny')).length > 0) await aiHow(['hpc', 'destroy', example, '--force'])
-      await releaseHost()
-    }
-    if (work !== undefined) await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    // Without the installed CLI nothing was started.
+    await tearDown({host, dirs, work, clusters: () => (cli === undefined ? [] : [{name: 'hpc-tiny', destroy: () => aiHow(['hpc', 'destroy', example, '--force'])}])})
   })
 
   void it('starts, deploys, reports all running at the configured IPs, and is destroyed without a trace', async (t) => {

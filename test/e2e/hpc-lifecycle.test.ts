@@ -7,12 +7,12 @@
 // the guest agent, and no node is forced), start again (same domains by UUID), destroy (nothing of
 // the cluster left, no saved memory image).
 import assert from 'node:assert/strict'
-import {access, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {access, mkdtemp, readdir, readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, inNetns, makeAiHowDirs, releaseHost, runAiHow, sshRun, virsh} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, inNetns, makeAiHowDirs, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson, planCluster, readState, recordedHostKey, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
@@ -50,13 +50,8 @@ void describe('hpc start | status | stop | start | destroy on a real libvirtd', 
   })
 
   after(async () => {
-    if (host !== undefined) {
-      // Whatever happened above, nothing of the cluster may stay.
-      if (dirs !== undefined && (await findLeftovers(host, c.name)).length > 0) await aiHow(['hpc', 'destroy', c.config, '--force'])
-      await releaseHost()
-    }
-    if (work !== undefined) await rm(work, {recursive: true, force: true})
-    if (dirs !== undefined) await rm(dirs.root, {recursive: true, force: true})
+    // Whatever happened above, nothing of the cluster may stay.
+    await tearDown({host, dirs, work, clusters: () => [{name: c.name, destroy: () => aiHow(['hpc', 'destroy', c.config, '--force'])}]})
   })
 
   void it('start creates 3 VMs that answer SSH with the cluster key at their configured IPs and runs the deploy playbook', async (t) => {
