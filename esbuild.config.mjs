@@ -1,11 +1,13 @@
 /**
- * Bundles each package's src/bundle.ts into its dist/bundle.js (over tsc's unbundled one), after
- * `tsc -b` (npm run build): the module its package.json `exports`, `oclif.commands` (the `explicit`
- * strategy) and `oclif.hooks` name, so `ai-how` reads four files instead of a few hundred
+ * Bundles each package's entries (ENTRIES) into dist/ over tsc's unbundled modules of the same names,
+ * after `tsc -b` (npm run build): the modules its package.json `exports`, `oclif.commands` (the
+ * `explicit` strategy) and `oclif.hooks` name, so `ai-how` reads a few files instead of a few hundred
  * (start-up time: docs/benchmarks.md, bench/startup.mjs).
- * - core's bundle holds @oclif/core, yaml and listr2, and exports @oclif/core as `oclif`; the
- *   plugins' bundles take @oclif/core from there (one copy, already loaded). execa, which the
- *   plugins import on first use (`await import`), stays unevaluated in their bundles until then.
+ * - core: main.ts (bin/run.js), oclif-hooks.ts (run before every command, `--version` included) and
+ *   bundle.ts (library and commands), with what they share (@oclif/core) in dist/chunk-*.js; its
+ *   library exports @oclif/core and yaml as `oclif` and `yaml`, which the plugins' bundles use (one
+ *   copy, loaded once). execa, which the plugins import on first use (`await import`), stays
+ *   unevaluated in their bundles until then.
  * - Not bundled: the @ai-how packages (each is one shared module: an installed plugin imports the
  *   same ones through the links of core's init hook), oclif's plugins (they run their own
  *   @oclif/core), what is loaded on first use only (`require` of ajv, handlebars, ssh2,
@@ -14,12 +16,19 @@
  *   in (templates and playbooks are found relative to it), so both builds find the same files.
  *   node bundle --check  exits 1 when a dist/bundle.js is not esbuild's (a build without this step).
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {build} from 'esbuild'
 
 const root = import.meta.dirname
-export const PACKAGES = ['core', 'plugin-hpc', 'plugin-gpu-passthrough', 'plugin-cloud']
+/** Each package's entry modules, src/<name>.ts bundled into dist/<name>.js. */
+export const ENTRIES = {
+  core: ['main', 'oclif-hooks', 'bundle'],
+  'plugin-hpc': ['bundle'],
+  'plugin-gpu-passthrough': ['bundle'],
+  'plugin-cloud': ['bundle'],
+}
+export const PACKAGES = Object.keys(ENTRIES)
 /** The first line of every bundle: what tells it from tsc's dist/bundle.js. */
 export const BANNER_MARK = '// ai-how bundle (esbuild.config.mjs)'
 // CommonJS code inside an ESM bundle (@oclif/core) calls `require` and reads __dirname/__filename.
@@ -49,13 +58,17 @@ function moduleDirs(pkgDir) {
   }
 }
 
-/** In a plugin's bundle, `@oclif/core` is the one core's bundle holds. */
+/** In a plugin's bundle, @oclif/core and yaml are the ones core's bundle holds (names esbuild checks). */
+const FROM_CORE = {
+  '@oclif/core': "import {oclif} from '@ai-how/core'\nexport const {Args, Command, Errors, Flags, ux} = oclif",
+  yaml: "import {yaml} from '@ai-how/core'\nexport const {parse, parseDocument, stringify, isMap, isScalar, isSeq} = yaml",
+}
 const fromCore = {
   name: 'from-core',
   setup(b) {
-    b.onResolve({filter: /^@oclif\/core$/}, (args) => ({path: args.path, namespace: 'from-core'}))
-    b.onLoad({filter: /.*/, namespace: 'from-core'}, () => ({
-      contents: "import {oclif} from '@ai-how/core'\nexport const {Args, Command, Errors, Flags, ux} = oclif",
+    b.onResolve({filter: /^(@oclif\/core|yaml)$/}, (args) => ({path: args.path, namespace: 'from-core'}))
+    b.onLoad({filter: /.*/, namespace: 'from-core'}, (args) => ({
+      contents: FROM_CORE[args.path],
       loader: 'js',
       resolveDir: root,
     }))
@@ -64,12 +77,19 @@ const fromCore = {
 
 export async function bundle(name) {
   const pkgDir = path.join(root, 'packages', name)
-  const entry = path.join(pkgDir, 'src/bundle.ts')
-  if (!existsSync(entry)) throw new Error(`${entry} is missing`)
+  const entries = ENTRIES[name].map((entry) => path.join(pkgDir, 'src', `${entry}.ts`))
+  for (const entry of entries) if (!existsSync(entry)) throw new Error(`${entry} is missing`)
+  // Chunks of an earlier build (their names carry a hash of their contents) would be packed too.
+  for (const file of readdirSync(path.join(pkgDir, 'dist'))) if (/^chunk-.*\.js$/.test(file)) rmSync(path.join(pkgDir, 'dist', file))
   await build({
-    entryPoints: [entry],
-    outfile: path.join(pkgDir, 'dist/bundle.js'),
+    entryPoints: entries,
+    outdir: path.join(pkgDir, 'dist'),
+    // In dist/ itself (not a subfolder), so `import.meta.dirname` is dist/ in every output file.
+    chunkNames: 'chunk-[hash]',
+    splitting: entries.length > 1,
     allowOverwrite: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -84,7 +104,8 @@ export async function bundle(name) {
 
 if (process.argv[1] === import.meta.filename) {
   if (process.argv.includes('--check')) {
-    const plain = PACKAGES.filter((p) => !readFileSync(path.join(root, 'packages', p, 'dist/bundle.js'), 'utf8').startsWith(BANNER_MARK))
+    const files = PACKAGES.flatMap((p) => ENTRIES[p].map((e) => path.join('packages', p, 'dist', `${e}.js`)))
+    const plain = files.filter((file) => !readFileSync(path.join(root, file), 'utf8').startsWith(BANNER_MARK))
     if (plain.length > 0) throw new Error(`not bundled: ${plain.join(', ')} (run npm run build)`)
   } else {
     for (const name of PACKAGES) await bundle(name)

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import {main} from '../dist/bundle.js'
+import {main} from '../dist/main.js'
 
 await main(import.meta.url)
