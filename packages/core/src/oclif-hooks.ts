@@ -6,3 +6,4 @@
 export {default as initHook} from './hooks/init.js'
 export {default as preparseHook} from './hooks/preparse.js'
 export {default as commandNotFoundHook} from './hooks/command-not-found.js'
+export {default as prerunHook} from './hooks/prerun.js'
