@@ -2,9 +2,11 @@
 /**
  * Start-up time of the ai-how binary against `node -e 0`, measured in one run: N rounds, each round
  * running every command once in turn (so a busy spell of the machine hits all of them alike), first
- * in the tree as it is (a development tree has no oclif manifest: oclif imports every command to list
- * them), then with manifests generated for the core and the three plugin packages as `oclif manifest`
- * writes them at pack time (removed again afterwards). Reports the median wall and CPU time (user +
+ * in the tree as it is (a development tree has no oclif manifest: oclif imports every package's
+ * commands, i.e. its bundle, to list them), then with manifests generated for the core and the three
+ * plugin packages as `oclif manifest` writes them at pack time (removed again afterwards), then the
+ * CLI installed from the packed tarballs (`npm pack` of every workspace, `npm install -g` into a
+ * temporary prefix, as test/packaging/packed-install.test.ts does; --no-installed skips it). Reports the median wall and CPU time (user +
  * sys of the child and what it waited for, from /proc/self/stat's cutime/cstime) and the ratio to
  * `node -e 0` against the goal of issue 9.
  *   npm run bench:startup                      # prints the table
@@ -12,7 +14,7 @@
  *   npm run bench:startup -- --runs 5          # fewer rounds
  */
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
@@ -22,7 +24,7 @@ import {machineText, reportMarkdown, replaceSection, summarize} from './startup-
 
 const root = path.resolve(import.meta.dirname, '..')
 const bin = path.join(root, 'packages/core/bin/run.js')
-const {values} = parseArgs({options: {runs: {type: 'string', default: '15'}, write: {type: 'boolean', default: false}}})
+const {values} = parseArgs({options: {runs: {type: 'string', default: '15'}, write: {type: 'boolean', default: false}, installed: {type: 'boolean', default: true}}, allowNegative: true})
 const runs = Number(values.runs)
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ai-how-bench-'))
@@ -30,8 +32,8 @@ const state = path.join(tmp, 'state.json')
 // `hpc status` asks libvirt: the test driver answers without a daemon (real virsh processes).
 const env = {...process.env, LIBVIRT_DEFAULT_URI: 'test:///default', NO_COLOR: '1'}
 
-/** [name, argv after node, goal as a multiple of `node -e 0`] */
-const COMMANDS = [
+/** [name, argv after node, goal as a multiple of `node -e 0`] of the binary `bin` */
+const commands = (bin) => [
   ['node -e 0', ['-e', '0'], undefined],
   ['ai-how --version', [bin, '--version'], 3],
   ['ai-how --help', [bin, '--help'], 3],
@@ -56,7 +58,7 @@ function once(argv) {
   return {wall, cpu: childrenCpuSeconds() - cpu0}
 }
 
-function measure() {
+function measure(COMMANDS = commands(bin)) {
   const samples = COMMANDS.map(() => ({wall: [], cpu: []}))
   for (let r = 0; r < runs; r++) {
     COMMANDS.forEach(([, argv], i) => {
@@ -79,6 +81,14 @@ try {
     columns.push({title: `with oclif manifests (generated for ${generated.length} packages, removed afterwards)`, rows: measure()})
   } finally {
     for (const file of generated) rmSync(file, {force: true})
+  }
+  if (values.installed) {
+    // TypeScript (the harness the packaging test uses): through tsx, in this process only.
+    const {register} = await import('tsx/esm/api')
+    register()
+    const {installCli} = await import('../test/e2e/harness/installed-cli.ts')
+    const cli = await installCli(tmp)
+    columns.push({title: 'installed from the packed tarballs (npm install -g into an empty prefix; manifests made by prepack)', rows: measure(commands(realpathSync(cli.bin)))})
   }
 } finally {
   rmSync(tmp, {recursive: true, force: true})

@@ -4,7 +4,7 @@
  * of init hooks): the ai-how error document (output/json-document.ts) on stdout under --json, a short message
  * with what to do next on stderr otherwise, and the error's exit status (2 for usage errors).
  */
-import {Command, flush, handle, run, settings, toConfiguredId, type Config} from '@oclif/core'
+import {flush, handle, run, settings, toConfiguredId, type Command, type Config} from '@oclif/core'
 import {isAiHowError} from './errors.js'
 import {documentText, errorDocument} from './output/json-document.js'
 import {errorText, isOclifExit, toAiHowError, usageErrorFromOclif} from './usage-errors.js'
@@ -43,16 +43,25 @@ export async function handleCliError(error: unknown, argv: readonly string[]): P
 /**
  * oclif's own commands (plugins, version, autocomplete, help) do not extend AiHowCommand: under --json
  * their `catch` prints the whole error object (about 52 KB of oclif internals) and exits 1. Their
- * errors under --json go to handleCliError instead; AiHowCommand has its own `catch`.
+ * errors under --json go to handleCliError instead; AiHowCommand has its own `catch`. The `prerun`
+ * hook (hooks/prerun.ts) calls this with the command about to run: oclif's plugins extend the
+ * Command of their own @oclif/core, not the one bundled into this CLI (esbuild.config.mjs), so the
+ * base class is found from the command itself. Patched once per base class.
  */
-function routeOclifJsonErrors(): void {
-  const proto = Command.prototype as unknown as {catch: (this: Command, err: Error) => Promise<unknown>; jsonEnabled: (this: Command) => boolean}
-  const oclifCatch = proto.catch
-  proto.catch = async function (this: Command, err: Error): Promise<unknown> {
-    if (proto.jsonEnabled.call(this)) throw err
+export function routeOclifJsonErrors(command: abstract new (...args: never[]) => unknown): void {
+  let proto = command.prototype as object
+  for (let up = Object.getPrototypeOf(proto) as object | null; up !== null && up !== Object.prototype; up = Object.getPrototypeOf(up) as object | null) proto = up
+  const base = proto as {catch?: (this: Command, err: Error) => Promise<unknown>; jsonEnabled?: (this: Command) => boolean; [ROUTED]?: true}
+  const {catch: oclifCatch, jsonEnabled} = base
+  if (base[ROUTED] || !oclifCatch || !jsonEnabled) return
+  base[ROUTED] = true
+  base.catch = async function (this: Command, err: Error): Promise<unknown> {
+    if (jsonEnabled.call(this)) throw err
     return oclifCatch.call(this, err)
   }
 }
+
+const ROUTED = Symbol.for('ai-how.routeOclifJsonErrors')
 
 export async function main(dir: string, options: {development?: boolean} = {}): Promise<void> {
   const argv = process.argv.slice(2)
@@ -60,7 +69,6 @@ export async function main(dir: string, options: {development?: boolean} = {}): 
     process.env.NODE_ENV = 'development'
     settings.debug = true
   }
-  routeOclifJsonErrors()
   // oclif warns on every run that a linked ESM plugin runs its own JavaScript (it cannot transpile
   // it): that is how linked plugins work here (docs/plugins.md), not news to repeat each time.
   if (!options.development) process.env.OCLIF_DISABLE_LINKED_ESM_WARNING ??= '1'
