@@ -58,7 +58,7 @@ void describe('start-up: heavy dependencies are imported where they are used', (
     assert.deepEqual(HEAVY.filter((p) => packages.has(p)), [])
   })
 
-  void it('validate loads ajv (the trace sees CommonJS too; yaml is in core's bundle) but no process runner, SSH, template engine or XML parser', async () => {
+  void it('validate loads ajv (the trace sees CommonJS too; yaml is in the core bundle) but no process runner, SSH, template engine or XML parser', async () => {
     const {packages, stdout} = await loadedPackages([path.join(root, 'packages/core/bin/run.js'), 'validate', 'examples/hpc-tiny.yaml'])
     assert.match(stdout, /is valid/)
     // yaml is inside core's bundle (esbuild.config.mjs): no file of its own package is loaded.
