@@ -18,10 +18,10 @@ void describe('parseSinfo', () => {
 
 void describe('drainNodes', () => {
   void it('drains the running compute nodes with one scontrol as root and waits until they are drained', async () => {
-    const slurm = new FakeSlurm([A, B, 'lab-compute-03'])
-    slurm.nodes.get(B)!.jobs = 1
+    const slurm = new FakeSlurm([A, 'lab-compute-03'])
+    slurm.add(B, {jobs: 1})
     let polls = 0
-    slurm.onSinfo = () => { if (++polls === 3) slurm.nodes.get(B)!.jobs = 0 }
+    slurm.onSinfo = () => { if (++polls === 3) slurm.add(B, {drain: true, reason: 'ai-how stop', jobs: 0}) }
     const report = await drainNodes(slurm.runner, '10.50.0.10', [A, B], {timeoutMs: 5000, pollMs: 1})
     assert.equal(report.reachable, true)
     assert.deepEqual(report.drained, [A, B])
@@ -33,8 +33,8 @@ void describe('drainNodes', () => {
   })
 
   void it('at the deadline names the nodes still running jobs (they stay drained and recorded)', async () => {
-    const slurm = new FakeSlurm([A, B])
-    slurm.nodes.get(B)!.jobs = 2
+    const slurm = new FakeSlurm([A])
+    slurm.add(B, {jobs: 2})
     const report = await drainNodes(slurm.runner, 'h', [A, B], {timeoutMs: 30, pollMs: 5})
     assert.deepEqual(report.busy, [B])
     assert.deepEqual(report.drained, [A, B])

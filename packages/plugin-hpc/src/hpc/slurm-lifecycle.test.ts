@@ -1,0 +1,158 @@
+/**
+ * The hpc kind's Slurm operations around stop and start, over the in-memory hypervisor and a fake
+ * Slurm controller: the drain before the shutdown (recorded in the stopped entry), the resume of
+ * exactly those nodes once the next start has deployed, and what they do when the controller does
+ * not answer, with --skip-drain and --suspend, and on a cluster whose Slurm ai-how does not manage.
+ */
+import assert from 'node:assert/strict'
+import {after, describe, it} from 'node:test'
+import {StateStore} from '@ai-how/core'
+import type {ClusterContext, Deployer} from '@ai-how/core'
+import type {HpcClusterConfig} from '../kind/types.js'
+import {FakeSlurm} from '../slurm/testing/fake-slurm.js'
+import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
+import type {Fixture} from '../vm/testing/cluster-fixture.js'
+import {HpcClusterManager} from './manager.js'
+import type {HpcOptions} from './options.js'
+
+const C1 = 'lab-compute-01'
+const C2 = 'lab-compute-02'
+const PLAYBOOK = '/usr/share/ai-how/slurm.yml'
+
+export function hpcSection(f: Fixture): HpcClusterConfig {
+  const node = {cpu_cores: 1, memory_gb: 1, disk_gb: 10}
+  return {
+    name: f.spec.cluster.name,
+    base_image_path: f.spec.baseImagePath,
+    network: {subnet: '10.50.0.0/24', bridge: 'br-lab'},
+    controller: {...node, ip_address: '10.50.0.10'},
+    compute_nodes: f.spec.cluster.nodes.filter((n) => n.role === 'compute').map((n) => ({...node, ip: n.ip ?? ''})),
+    slurm_config: {partitions: ['compute'], default_partition: 'compute'},
+    deploy: {playbook: PLAYBOOK},
+  }
+}
+
+/** A deployer that succeeds at once and records the hosts of each run. */
+export function recordingDeployer(runs: string[][]): Deployer {
+  return {
+    deploy: (_ctx, _inventory, progress) => {
+      runs.push([...(progress?.hosts ?? [])])
+      return Promise.resolve({ok: true, summary: 'ok=1', playbook: PLAYBOOK})
+    },
+  }
+}
+
+export function hpcManager(f: Fixture, options: Partial<HpcOptions> = {}, deployer: Deployer = recordingDeployer([])): HpcClusterManager {
+  const section = hpcSection(f)
+  const ctx = {cluster: f.spec.cluster, section, outputDir: f.spec.outputDir, statePath: f.spec.statePath, options: {}, loaded: {file: f.spec.configFile}, log: f.deps.log} as unknown as ClusterContext
+  return new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx, deployer}}, {section, skipDeploy: false, ...options})
+}
+
+/** What the shipped playbook's deploy record says (the deploy helper adds `builtin`). */
+async function markSlurmManaged(f: Fixture, managed = true): Promise<void> {
+  const store = new StateStore(f.spec.statePath)
+  const entry = await store.getEntry(f.spec.stateKey)
+  assert.ok(entry)
+  await store.setEntry(f.spec.stateKey, {...entry, deploy: {...(entry.deploy as object), ok: true, builtin: managed}})
+}
+
+async function entryOf(f: Fixture): Promise<Record<string, unknown>> {
+  const entry = await new StateStore(f.spec.statePath).getEntry(f.spec.stateKey)
+  assert.ok(entry)
+  return entry
+}
+
+/** A running two-compute cluster whose Slurm ai-how manages, and its fake controller. */
+async function runningCluster(managed = true): Promise<{f: Fixture; slurm: FakeSlurm}> {
+  const f = await makeFixture(fixtureCluster('lab', 2))
+  const slurm = new FakeSlurm([C1, C2])
+  await hpcManager(f, {slurm: slurm.runner}).start(f.run)
+  await markSlurmManaged(f, managed)
+  return {f, slurm}
+}
+
+after(removeFixtures)
+
+void describe('hpc stop and start with Slurm', () => {
+  void it('stop drains the running compute nodes on the controller before the shutdown; start resumes exactly those', async () => {
+    const {f, slurm} = await runningCluster()
+    slurm.add('lab-compute-03', {drain: true, reason: 'bad DIMM'})
+    const states: string[] = []
+    const runner = slurm.runner
+    const m = hpcManager(f, {slurm: async (host, command, o) => {
+      if (command.includes('scontrol')) states.push(await f.hv.domainState(C1))
+      return runner(host, command, o)
+    }})
+    const stopped = await m.stop(f.run, 1000)
+    assert.deepEqual(states, ['running'], 'the drain runs while the VMs run')
+    assert.equal(stopped.status, 'stopped')
+    assert.deepEqual((stopped.drain as {drained: string[]}).drained, [C1, C2])
+    assert.ok(slurm.calls.every((c) => c.startsWith('10.50.0.10: ')), 'commands run on the controller')
+    assert.deepEqual((await entryOf(f)).slurm, {drained: [C1, C2]})
+
+    slurm.add(C2, {drain: true, reason: 'fan failure'})
+    const started = await hpcManager(f, {slurm: slurm.runner}).start(f.run)
+    assert.deepEqual(started.resumed, [C1])
+    assert.equal(slurm.state(C1), 'idle')
+    assert.equal(slurm.state(C2), 'drained', 'a node drained by hand since the stop stays drained')
+    assert.equal(slurm.state('lab-compute-03'), 'drained')
+    assert.deepEqual(slurm.updates(), [`nodename=${C1},${C2} state=drain reason=ai-how stop`, `nodename=${C1} state=resume`])
+    assert.ok(f.warnings.some((w) => w.includes(`${C2} is not resumed: drained by someone else: fan failure`)), f.warnings.join('\n'))
+    assert.deepEqual((await entryOf(f)).slurm, {drained: []})
+  })
+
+  void it('names the nodes still running jobs at --drain-timeout in a warning, and the stop goes on', async () => {
+    const {f, slurm} = await runningCluster()
+    slurm.add(C2, {jobs: 1})
+    const stopped = await hpcManager(f, {slurm: slurm.runner, drainTimeoutMs: 20}).stop(f.run, 1000)
+    assert.equal(stopped.status, 'stopped')
+    assert.deepEqual((stopped.drain as {busy: string[]}).busy, [C2])
+    assert.ok(f.warnings.some((w) => w.includes(`${C2} still ran jobs after --drain-timeout`)), f.warnings.join('\n'))
+    assert.deepEqual((await entryOf(f)).slurm, {drained: [C1, C2]}, 'both are drained in Slurm: start resumes both')
+  })
+
+  void it('a controller that does not answer is a warning: the stop goes on and nothing is recorded', async () => {
+    const {f, slurm} = await runningCluster()
+    slurm.unreachable = true
+    const stopped = await hpcManager(f, {slurm: slurm.runner}).stop(f.run, 1000)
+    assert.equal(stopped.status, 'stopped')
+    assert.equal((stopped.drain as {reachable: boolean}).reachable, false)
+    assert.ok(f.warnings.some((w) => /did not answer or slurmctld is down/.test(w)), f.warnings.join('\n'))
+    assert.equal((await entryOf(f)).slurm, undefined)
+  })
+
+  void it('--skip-drain, or a cluster whose Slurm ai-how does not manage: no Slurm command at all', async () => {
+    const skip = await runningCluster()
+    const skipped = await hpcManager(skip.f, {slurm: skip.slurm.runner, skipDrain: true}).stop(skip.f.run, 1000)
+    assert.deepEqual(skipped.drain, {not_run: '--skip-drain'})
+    assert.equal(skipped.status, 'stopped')
+    const own = await runningCluster(false)
+    const stopped = await hpcManager(own.f, {slurm: own.slurm.runner}).stop(own.f.run, 1000)
+    assert.match((stopped.drain as {not_run: string}).not_run, /not managed by ai-how/)
+    assert.deepEqual([...skip.slurm.calls, ...own.slurm.calls], [])
+  })
+
+  void it('stop --suspend drains first too (as the cloud kind); the restoring start resumes', async () => {
+    const {f, slurm} = await runningCluster()
+    const stopped = await hpcManager(f, {slurm: slurm.runner}).stop(f.run, 1000, {suspend: true})
+    assert.equal(stopped.status, 'suspended')
+    assert.deepEqual((stopped.drain as {drained: string[]}).drained, [C1, C2])
+    const started = await hpcManager(f, {slurm: slurm.runner}).start(f.run)
+    assert.deepEqual(started.restored.sort(), ['lab-compute-01', 'lab-compute-02', 'lab-controller'])
+    assert.deepEqual(started.resumed, [C1, C2])
+  })
+
+  void it('a start that cannot reach the controller keeps the drained nodes recorded for the next start', async () => {
+    const {f, slurm} = await runningCluster()
+    await hpcManager(f, {slurm: slurm.runner}).stop(f.run, 1000)
+    slurm.unreachable = true
+    const first = await hpcManager(f, {slurm: slurm.runner}).start(f.run)
+    assert.deepEqual(first.resumed, [])
+    assert.ok(f.warnings.some((w) => w.includes(`could not resume ${C1}, ${C2}`)), f.warnings.join('\n'))
+    assert.deepEqual((await entryOf(f)).slurm, {drained: [C1, C2]})
+    slurm.unreachable = false
+    const second = await hpcManager(f, {slurm: slurm.runner}).start(f.run)
+    assert.deepEqual(second.resumed, [C1, C2])
+    assert.deepEqual((await entryOf(f)).slurm, {drained: []})
+  })
+})
