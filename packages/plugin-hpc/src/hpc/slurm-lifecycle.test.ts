@@ -7,46 +7,13 @@
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
-import type {ClusterContext, Deployer} from '@ai-how/core'
-import type {HpcClusterConfig} from '../kind/types.js'
 import {FakeSlurm} from '../slurm/testing/fake-slurm.js'
 import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
 import type {Fixture} from '../vm/testing/cluster-fixture.js'
-import {HpcClusterManager} from './manager.js'
-import type {HpcOptions} from './options.js'
+import {hpcManager} from './testing/hpc-fixture.js'
 
 const C1 = 'lab-compute-01'
 const C2 = 'lab-compute-02'
-const PLAYBOOK = '/usr/share/ai-how/slurm.yml'
-
-export function hpcSection(f: Fixture): HpcClusterConfig {
-  const node = {cpu_cores: 1, memory_gb: 1, disk_gb: 10}
-  return {
-    name: f.spec.cluster.name,
-    base_image_path: f.spec.baseImagePath,
-    network: {subnet: '10.50.0.0/24', bridge: 'br-lab'},
-    controller: {...node, ip_address: '10.50.0.10'},
-    compute_nodes: f.spec.cluster.nodes.filter((n) => n.role === 'compute').map((n) => ({...node, ip: n.ip ?? ''})),
-    slurm_config: {partitions: ['compute'], default_partition: 'compute'},
-    deploy: {playbook: PLAYBOOK},
-  }
-}
-
-/** A deployer that succeeds at once and records the hosts of each run. */
-export function recordingDeployer(runs: string[][]): Deployer {
-  return {
-    deploy: (_ctx, _inventory, progress) => {
-      runs.push([...(progress?.hosts ?? [])])
-      return Promise.resolve({ok: true, summary: 'ok=1', playbook: PLAYBOOK})
-    },
-  }
-}
-
-export function hpcManager(f: Fixture, options: Partial<HpcOptions> = {}, deployer: Deployer = recordingDeployer([])): HpcClusterManager {
-  const section = hpcSection(f)
-  const ctx = {cluster: f.spec.cluster, section, outputDir: f.spec.outputDir, statePath: f.spec.statePath, options: {}, loaded: {file: f.spec.configFile}, log: f.deps.log} as unknown as ClusterContext
-  return new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx, deployer}}, {section, skipDeploy: false, ...options})
-}
 
 /** What the shipped playbook's deploy record says (the deploy helper adds `builtin`). */
 async function markSlurmManaged(f: Fixture, managed = true): Promise<void> {
