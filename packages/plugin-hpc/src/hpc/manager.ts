@@ -26,7 +26,7 @@ import type {DrainReport} from '../slurm/drain.js'
 import {slurmEntry} from '../slurm/managed.js'
 import type {ResumeReport} from '../slurm/resume.js'
 import type {HpcOptions} from './options.js'
-import {drainStep, resumeStep, stoppedSlurmEntry} from './slurm-steps.js'
+import {downBeforeRemove, drainStep, removedGoneStep, resumeStep, stoppedSlurmEntry} from './slurm-steps.js'
 import type {SlurmStepInput} from './slurm-steps.js'
 
 export type {HpcOptions} from './options.js'
@@ -76,7 +76,8 @@ export class HpcClusterManager extends ClusterManager {
 
   /** Nodes the config dropped: refused, or removed with --remove-nodes, before anything else. */
   protected override beforeStartSteps(record: StartRecord, previous: ClusterStateEntry | undefined): Step[] {
-    return [removeNodesStep({spec: this.spec, deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, previous, allowed: this.hpc.removeNodes === true, removed: this.removedBy(record)})]
+    const beforeRemove = downBeforeRemove(this.slurmInput, previous)
+    return [removeNodesStep({spec: this.spec, deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, previous, allowed: this.hpc.removeNodes === true, removed: this.removedBy(record), ...(beforeRemove === undefined ? {} : {beforeRemove})})]
   }
 
   /** Drains the running compute nodes in Slurm (when ai-how manages it), with or without --suspend. */
@@ -130,6 +131,7 @@ export class HpcClusterManager extends ClusterManager {
         },
       },
       resumeStep(this.slurmInput, record, previous, this.resumeOf(record)),
+      removedGoneStep(this.slurmInput, record, previous, this.removedBy(record)),
     ]
   }
 

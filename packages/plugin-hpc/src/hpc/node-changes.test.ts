@@ -9,6 +9,7 @@ import {access, readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
+import {FakeSlurm} from '../slurm/testing/fake-slurm.js'
 import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
 import type {Fixture} from '../vm/testing/cluster-fixture.js'
 import {hpcManager, recordingDeployer} from './testing/hpc-fixture.js'
@@ -82,5 +83,27 @@ void describe('hpc start with compute nodes added or dropped', () => {
     const entry = await new StateStore(f.spec.statePath).getEntry(f.spec.stateKey)
     assert.deepEqual(Object.keys(entry?.nodes ?? {}).sort(), ['compute-01', 'controller'])
     await access(path.join(keysDir(f), 'id_ed25519'))
+  })
+
+  void it('on a cluster whose Slurm ai-how manages, the removed node is set down before its VM goes; one Slurm still lists after the deploy is named', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 2))
+    const slurm = new FakeSlurm(['lab-compute-01', 'lab-compute-02'])
+    await hpcManager(f, {slurm: slurm.runner}).start(f.run)
+    const store = new StateStore(f.spec.statePath)
+    const entry = await store.getEntry(f.spec.stateKey)
+    assert.ok(entry)
+    await store.setEntry(f.spec.stateKey, {...entry, deploy: {...(entry.deploy as object), ok: true, builtin: true}})
+    const states: string[] = []
+    const shrunk = withComputes(f, 1)
+    const runner = slurm.runner
+    const result = await hpcManager(shrunk, {removeNodes: true, slurm: async (host, command, o) => {
+      if (command.includes('scontrol')) states.push(await f.hv.domainState('lab-compute-02'))
+      return runner(host, command, o)
+    }}).start(shrunk.run)
+    assert.deepEqual(result.removed, ['lab-compute-02'])
+    assert.deepEqual(slurm.updates(), ['nodename=lab-compute-02 state=down reason=ai-how remove-nodes'])
+    assert.deepEqual(states, ['running'], 'set down while its VM still ran')
+    assert.equal(slurm.state('lab-compute-01'), 'idle')
+    assert.ok(f.warnings.some((w) => w.includes('Slurm still lists the removed node(s) lab-compute-02')), f.warnings.join('\n'))
   })
 })

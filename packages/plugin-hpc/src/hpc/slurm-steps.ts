@@ -3,9 +3,11 @@
  * (slurmManaged): before `stop` shuts the VMs down (with or without --suspend, as the cloud kind
  * drains), the running compute nodes are drained; once `start` has deployed, the nodes that stop
  * drained are resumed. A controller that does not answer is a warning: the stop goes on, and the
- * start keeps the nodes recorded so that the next start resumes them.
+ * start keeps the nodes recorded so that the next start resumes them. Nodes `start --remove-nodes`
+ * removes are set down before their VMs go, and named if Slurm still lists them after the deploy.
  */
-import type {ClusterStateEntry, NodeDescription, Step} from '@ai-how/core'
+import type {ClusterStateEntry, NodeDescription, Step, StepContext} from '@ai-how/core'
+import type {DomainDetails} from '../hypervisor/types.js'
 import type {StopRecord} from '../vm/cluster-manager.js'
 import {liveNodes} from '../vm/live-nodes.js'
 import {liveNodesOfRun} from '../vm/start-steps.js'
@@ -16,6 +18,7 @@ import {drainNodes} from '../slurm/drain.js'
 import type {DrainReport} from '../slurm/drain.js'
 import {slurmEntry, slurmManaged} from '../slurm/managed.js'
 import {resumeNodes} from '../slurm/resume.js'
+import {downNodes, stillListed} from '../slurm/remove.js'
 import type {ResumeReport} from '../slurm/resume.js'
 import {DEFAULT_DRAIN_TIMEOUT_S} from './options.js'
 import type {HpcOptions} from './options.js'
@@ -94,6 +97,51 @@ export function resumeStep(i: SlurmStepInput, record: StartRecord, previous: Clu
       out.kept = []
       for (const l of out.report.left) ctx.log.warn(`Slurm: ${l.name} is not resumed: ${l.why}`)
       ctx.setTitle(`Slurm: resumed ${out.report.resumed.length} node(s)${out.report.left.length > 0 ? `, left ${out.report.left.length}` : ''}`)
+      return undefined
+    },
+  }
+}
+
+/** start --remove-nodes: sets the removed nodes down in Slurm before their VMs go (a controller that does not run or answer: a warning). */
+export function downBeforeRemove(i: SlurmStepInput, previous: ClusterStateEntry | undefined): ((domains: readonly DomainDetails[], ctx: StepContext) => Promise<void>) | undefined {
+  const controller = controllerOf(i.spec)
+  if (!slurmManaged(previous) || controller === undefined) return undefined
+  return async (domains, ctx) => {
+    const names = domains.map((d) => d.name)
+    const live = (await liveNodes(i.deps.hypervisor, i.spec))?.get(controller.vmName)
+    if (live?.running !== true) {
+      ctx.log.warn(`Slurm: the controller ${controller.vmName} does not run: ${names.join(', ')} are removed without being set down first (the deploy removes them from slurm.conf)`)
+      return
+    }
+    try {
+      await downNodes(i.slurm, live.ip ?? controller.ip ?? controller.vmName, names, ctx.signal)
+    } catch (error) {
+      if (ctx.signal.aborted) throw error
+      ctx.log.warn(`Slurm: could not set ${names.join(', ')} down (${message(error)}): they are removed anyway (the deploy removes them from slurm.conf)`)
+    }
+  }
+}
+
+/** After the deploy: the removed nodes Slurm still lists are named (the deploy should have rendered slurm.conf without them). */
+export function removedGoneStep(i: SlurmStepInput, record: StartRecord, previous: ClusterStateEntry | undefined, removed: readonly string[]): Step {
+  const controller = controllerOf(i.spec)
+  return {
+    title: 'Slurm: removed node(s) gone',
+    skip: !slurmManaged(previous) ? 'Slurm is not managed by ai-how on this cluster' : false,
+    run: async (ctx) => {
+      if (removed.length === 0 || controller === undefined) {
+        ctx.setTitle('Slurm: no node removed')
+        return undefined
+      }
+      const host = liveNodesOfRun(record).get(controller.vmName)?.ip ?? controller.ip ?? controller.vmName
+      try {
+        const listed = await stillListed(i.slurm, host, removed, ctx.signal)
+        if (listed.length > 0) ctx.log.warn(`Slurm still lists the removed node(s) ${listed.join(', ')}: the deploy did not render slurm.conf without them (restart slurmctld on the controller once it has)`)
+        ctx.setTitle(`Slurm: ${removed.length - listed.length} of ${removed.length} removed node(s) gone`)
+      } catch (error) {
+        if (ctx.signal.aborted) throw error
+        ctx.log.warn(`Slurm: could not check that ${removed.join(', ')} are gone (${message(error)})`)
+      }
       return undefined
     },
   }

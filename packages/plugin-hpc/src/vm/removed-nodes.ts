@@ -6,7 +6,7 @@
  * the cluster is touched.
  */
 import {UsageError} from '@ai-how/core'
-import type {ClusterStateEntry, Step} from '@ai-how/core'
+import type {ClusterStateEntry, Step, StepContext} from '@ai-how/core'
 import type {DomainDetails} from '../hypervisor/types.js'
 import {forgetHostKeys, nodePatterns} from '../ssh/known-hosts.js'
 import {nodeHostKeyPath, removeNodeHostKey} from '../ssh/node-host-keys.js'
@@ -42,6 +42,8 @@ export interface RemoveNodesInput {
   previous: ClusterStateEntry | undefined
   /** --remove-nodes */
   allowed: boolean
+  /** The kind's own leave-taking before the VMs go (e.g. set the Slurm nodes down); may only warn. */
+  beforeRemove?: (domains: readonly DomainDetails[], ctx: StepContext) => Promise<void>
   /** Filled with the VM names removed. */
   removed: string[]
 }
@@ -64,6 +66,7 @@ export function removeNodesStep(i: RemoveNodesInput): Step {
       }
       if (!i.allowed) throw nodesRemovedError(i.spec, domains.map((d) => d.name))
       const uri = i.deps.hypervisor.uri
+      await i.beforeRemove?.(domains, ctx)
       for (const d of domains) {
         ctx.setOutput(`removing ${d.name}`)
         const node = nodeFor(i.spec.cluster, d)

@@ -1,6 +1,6 @@
 /**
  * A fake Slurm controller behind a SlurmRunner: it answers `sinfo -h -N -o '%N|%T|%E'` and
- * `sudo -n scontrol update nodename=... state=drain|resume [reason=...]` the way Slurm 22.05 does
+ * `sudo -n scontrol update nodename=... state=drain|down|resume [reason=...]` the way Slurm 22.05 does
  * (a drained node with jobs is `draining` until they end), records every command, and can be made
  * unreachable (SSH fails) or have slurmctld down (sinfo exits 1).
  */
@@ -73,7 +73,8 @@ export class FakeSlurm {
         const reason = field('reason')
         if (reason === undefined) return fail('You must specify a reason when DOWNING or DRAINING a node. Request denied')
         Object.assign(node, {drain: true, reason})
-      } else if (state === 'resume') Object.assign(node, {drain: false, reason: ''})
+      } else if (state === 'down') Object.assign(node, {base: 'down', reason: field('reason') ?? ''})
+      else if (state === 'resume') Object.assign(node, {drain: false, reason: ''})
       else return fail(`Invalid node state specified ${String(state)}`)
     }
     return ok('')
