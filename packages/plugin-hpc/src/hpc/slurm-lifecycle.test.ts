@@ -6,10 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
-import {StateStore} from '@ai-how/core'
+import {jsonDocument, StateStore} from '@ai-how/core'
+import {assertDocument} from '../../../../test/docs/json-schema-support.js'
+import type {DrainReport} from '../slurm/drain.js'
 import {FakeSlurm} from '../slurm/testing/fake-slurm.js'
 import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
 import type {Fixture} from '../vm/testing/cluster-fixture.js'
+import type {StopResult} from '../vm/results.js'
 import {hpcManager} from './testing/hpc-fixture.js'
 
 const C1 = 'lab-compute-01'
@@ -40,6 +43,19 @@ async function runningCluster(managed = true): Promise<{f: Fixture; slurm: FakeS
 
 after(removeFixtures)
 
+/** The drain report of a stop that drained. */
+function drained(r: StopResult): DrainReport {
+  const drain = (r as StopResult & {drain: DrainReport | {not_run: string} | null}).drain
+  assert.ok(drain !== null && 'reachable' in drain, JSON.stringify(drain))
+  return drain
+}
+
+function notRun(r: StopResult): string {
+  const drain = (r as StopResult & {drain: DrainReport | {not_run: string} | null}).drain
+  assert.ok(drain !== null && 'not_run' in drain, JSON.stringify(drain))
+  return drain.not_run
+}
+
 void describe('hpc stop and start with Slurm', () => {
   void it('stop drains the running compute nodes on the controller before the shutdown; start resumes exactly those', async () => {
     const {f, slurm} = await runningCluster()
@@ -53,13 +69,15 @@ void describe('hpc stop and start with Slurm', () => {
     const stopped = await m.stop(f.run, 1000)
     assert.deepEqual(states, ['running'], 'the drain runs while the VMs run')
     assert.equal(stopped.status, 'stopped')
-    assert.deepEqual((stopped.drain as {drained: string[]}).drained, [C1, C2])
+    assert.deepEqual(drained(stopped).drained, [C1, C2])
+    assertDocument('hpc-stop', jsonDocument(stopped))
     assert.ok(slurm.calls.every((c) => c.startsWith('10.50.0.10: ')), 'commands run on the controller')
     assert.deepEqual((await entryOf(f)).slurm, {drained: [C1, C2]})
 
     slurm.add(C2, {drain: true, reason: 'fan failure'})
     const started = await hpcManager(f, {slurm: slurm.runner}).start(f.run)
     assert.deepEqual(started.resumed, [C1])
+    assertDocument('hpc-start', jsonDocument(started))
     assert.equal(slurm.state(C1), 'idle')
     assert.equal(slurm.state(C2), 'drained', 'a node drained by hand since the stop stays drained')
     assert.equal(slurm.state('lab-compute-03'), 'drained')
@@ -73,7 +91,7 @@ void describe('hpc stop and start with Slurm', () => {
     slurm.add(C2, {jobs: 1})
     const stopped = await hpcManager(f, {slurm: slurm.runner, drainTimeoutMs: 20}).stop(f.run, 1000)
     assert.equal(stopped.status, 'stopped')
-    assert.deepEqual((stopped.drain as {busy: string[]}).busy, [C2])
+    assert.deepEqual(drained(stopped).busy, [C2])
     assert.ok(f.warnings.some((w) => w.includes(`${C2} still ran jobs after --drain-timeout`)), f.warnings.join('\n'))
     assert.deepEqual((await entryOf(f)).slurm, {drained: [C1, C2]}, 'both are drained in Slurm: start resumes both')
   })
@@ -83,19 +101,19 @@ void describe('hpc stop and start with Slurm', () => {
     slurm.unreachable = true
     const stopped = await hpcManager(f, {slurm: slurm.runner}).stop(f.run, 1000)
     assert.equal(stopped.status, 'stopped')
-    assert.equal((stopped.drain as {reachable: boolean}).reachable, false)
-    assert.ok(f.warnings.some((w) => /did not answer or slurmctld is down/.test(w)), f.warnings.join('\n'))
+    assert.equal(drained(stopped).reachable, false)
+    assert.ok(f.warnings.some((w) => w.includes('did not answer or slurmctld is down')), f.warnings.join('\n'))
     assert.equal((await entryOf(f)).slurm, undefined)
   })
 
   void it('--skip-drain, or a cluster whose Slurm ai-how does not manage: no Slurm command at all', async () => {
     const skip = await runningCluster()
     const skipped = await hpcManager(skip.f, {slurm: skip.slurm.runner, skipDrain: true}).stop(skip.f.run, 1000)
-    assert.deepEqual(skipped.drain, {not_run: '--skip-drain'})
+    assert.equal(notRun(skipped), '--skip-drain')
     assert.equal(skipped.status, 'stopped')
     const own = await runningCluster(false)
     const stopped = await hpcManager(own.f, {slurm: own.slurm.runner}).stop(own.f.run, 1000)
-    assert.match((stopped.drain as {not_run: string}).not_run, /not managed by ai-how/)
+    assert.match(notRun(stopped), /not managed by ai-how/)
     assert.deepEqual([...skip.slurm.calls, ...own.slurm.calls], [])
   })
 
@@ -103,7 +121,7 @@ void describe('hpc stop and start with Slurm', () => {
     const {f, slurm} = await runningCluster()
     const stopped = await hpcManager(f, {slurm: slurm.runner}).stop(f.run, 1000, {suspend: true})
     assert.equal(stopped.status, 'suspended')
-    assert.deepEqual((stopped.drain as {drained: string[]}).drained, [C1, C2])
+    assert.deepEqual(drained(stopped).drained, [C1, C2])
     const started = await hpcManager(f, {slurm: slurm.runner}).start(f.run)
     assert.deepEqual(started.restored.sort(), ['lab-compute-01', 'lab-compute-02', 'lab-controller'])
     assert.deepEqual(started.resumed, [C1, C2])

@@ -12,7 +12,8 @@ import type {SlurmNode, SlurmRunner} from './controller.js'
 export interface DrainReport {
   /** Whether the controller answered and sinfo/scontrol worked. */
   reachable: boolean
-  error?: string
+  /** Why the controller could not drain (SSH failed, slurmctld down); null when it did. */
+  error: string | null
   /** Nodes this stop put in drain (the next start resumes them). */
   drained: string[]
   /** Of those, nodes still running jobs at the deadline. */
@@ -46,7 +47,7 @@ export async function drainNodes(run: SlurmRunner, controllerHost: string, names
   const now = options.now ?? Date.now
   const started = now()
   const slurm = new SlurmController(run, controllerHost, options.signal)
-  const report: DrainReport = {reachable: true, drained: [], busy: [], by_hand: [], unknown: [], seconds: 0}
+  const report: DrainReport = {reachable: true, error: null, drained: [], busy: [], by_hand: [], unknown: [], seconds: 0}
   const done = (): DrainReport => ({...report, seconds: Math.round((now() - started) / 100) / 10})
   try {
     const before = await slurm.nodes()

@@ -1,6 +1,6 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
 import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag, strictCloudInitFlag} from '../../kit/flags.js'
-import {startSummary} from '../../kit/summaries.js'
+import {hpcStartSummary} from '../../hpc/render.js'
 import {removeNodesFlag} from '../../hpc/flags.js'
 import type {StartResult} from '../../vm/results.js'
 
@@ -33,7 +33,7 @@ Existing VMs are kept: on a running cluster start checks and reports; on a stopp
     const {args, flags} = await this.parse(HpcStart)
     const {impl, ctx} = await this.extension('hpc', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
     const result = (await impl.start(ctx)) as StartResult
-    if (!this.jsonEnabled()) this.logToStderr(startSummary(result))
+    if (!this.jsonEnabled()) this.logToStderr(hpcStartSummary(result))
     return result
   }
 }

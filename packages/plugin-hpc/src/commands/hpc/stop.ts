@@ -1,6 +1,6 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
 import {stopTimeoutFlag, suspendFlag} from '../../kit/flags.js'
-import {stopSummary} from '../../kit/summaries.js'
+import {hpcStopSummary} from '../../hpc/render.js'
 import {drainTimeoutFlag, skipDrainFlag} from '../../hpc/flags.js'
 import type {StopResult} from '../../vm/results.js'
 
@@ -29,7 +29,7 @@ With --suspend, after the drain each running VM's memory is saved instead (libvi
     const {args, flags} = await this.parse(HpcStop)
     const {impl, ctx} = await this.extension('hpc', 'provisioner', args.config, {...flags, json: this.jsonEnabled()}, new AbortController().signal)
     const result = (await impl.stop(ctx)) as StopResult
-    if (!this.jsonEnabled()) this.logToStderr(stopSummary(result))
+    if (!this.jsonEnabled()) this.logToStderr(hpcStopSummary(result))
     return result
   }
 }

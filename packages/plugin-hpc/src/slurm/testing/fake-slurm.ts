@@ -44,6 +44,12 @@ export class FakeSlurm {
     return n.jobs > 0 ? 'draining' : 'drained'
   }
 
+  /** The reason column of sinfo (`none` when there is none). */
+  private reasonOf(name: string): string {
+    const reason = this.nodes.get(name)?.reason ?? ''
+    return reason === '' ? 'none' : reason
+  }
+
   /** Updates that changed a node's state, as `state=X nodename=A,B`. */
   updates(): string[] {
     return this.calls.filter((c) => c.includes(' scontrol update ')).map((c) => c.replace(/^.*scontrol update /, ''))
@@ -56,7 +62,7 @@ export class FakeSlurm {
     const [first, ...rest] = command
     if (first === 'sinfo') {
       this.onSinfo?.()
-      return Promise.resolve(ok([...this.nodes.keys()].map((n) => `${n}|${this.state(n)}|${this.nodes.get(n)?.reason || 'none'}\n`).join('')))
+      return Promise.resolve(ok([...this.nodes.keys()].map((n) => `${n}|${this.state(n)}|${this.reasonOf(n)}\n`).join('')))
     }
     if (first === 'sudo' && rest[0] === '-n' && rest[1] === 'scontrol' && rest[2] === 'update') return Promise.resolve(this.update(rest.slice(3)))
     return Promise.resolve(fail(`unexpected command ${command.join(' ')}`))
