@@ -40,9 +40,8 @@ export class HpcClusterManager extends ClusterManager {
   private readonly deploys = new WeakMap<StartRecord, DeployRecord>()
   /** The hosts of the inventory each run wrote (the nodes that run): the deploy must reach each. */
   private readonly inventoryHosts = new WeakMap<StartRecord, string[]>()
-  /** VM names of the nodes each start removed (--remove-nodes). */
-  private readonly removed = new WeakMap<StartRecord, string[]>()
-  private readonly resumes = new WeakMap<StartRecord, {report?: ResumeReport; kept: string[]}>()
+  /** Of each start: the VM names of the nodes it removed (--remove-nodes), and its Slurm resume. */
+  private readonly slurmRuns = new WeakMap<StartRecord, {removed: string[]; resume: {report?: ResumeReport; kept: string[]}}>()
   private readonly drains = new WeakMap<StopRecord, DrainReport>()
   private readonly slurm: SlurmRunner
 
@@ -55,28 +54,19 @@ export class HpcClusterManager extends ClusterManager {
     return {spec: this.spec, deps: this.deps, hpc: this.hpc, slurm: this.slurm}
   }
 
-  private removedBy(record: StartRecord): string[] {
-    let removed = this.removed.get(record)
-    if (removed === undefined) {
-      removed = []
-      this.removed.set(record, removed)
+  private slurmRun(record: StartRecord): {removed: string[]; resume: {report?: ResumeReport; kept: string[]}} {
+    let run = this.slurmRuns.get(record)
+    if (run === undefined) {
+      run = {removed: [], resume: {kept: []}}
+      this.slurmRuns.set(record, run)
     }
-    return removed
-  }
-
-  private resumeOf(record: StartRecord): {report?: ResumeReport; kept: string[]} {
-    let r = this.resumes.get(record)
-    if (r === undefined) {
-      r = {kept: []}
-      this.resumes.set(record, r)
-    }
-    return r
+    return run
   }
 
   /** Nodes the config dropped: refused, or removed with --remove-nodes, before anything else. */
   protected override beforeStartSteps(record: StartRecord, previous: ClusterStateEntry | undefined): Step[] {
     const beforeRemove = downBeforeRemove(this.slurmInput, previous)
-    return [removeNodesStep({spec: this.spec, deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, previous, allowed: this.hpc.removeNodes === true, removed: this.removedBy(record), ...(beforeRemove === undefined ? {} : {beforeRemove})})]
+    return [removeNodesStep({spec: this.spec, deps: this.deps, vms: this.steps.vms, volumes: this.steps.volumes, previous, allowed: this.hpc.removeNodes === true, removed: this.slurmRun(record).removed, ...(beforeRemove === undefined ? {} : {beforeRemove})})]
   }
 
   /** Drains the running compute nodes in Slurm (when ai-how manages it), with or without --suspend. */
@@ -105,7 +95,7 @@ export class HpcClusterManager extends ClusterManager {
     if (this.hpc.section.deploy?.playbook === undefined) return 'no deploy.playbook in the config'
     if (this.hpc.skipDeploy) return '--skip-deploy'
     const last = previous?.deploy as {ok?: unknown; playbook?: unknown} | undefined
-    if (record.created.length === 0 && this.removedBy(record).length === 0 && last?.ok === true && last.playbook === this.hpc.section.deploy.playbook) return 'no VM was created and the last deploy succeeded'
+    if (record.created.length === 0 && this.slurmRun(record).removed.length === 0 && last?.ok === true && last.playbook === this.hpc.section.deploy.playbook) return 'no VM was created and the last deploy succeeded'
     return false
   }
 
@@ -129,8 +119,8 @@ export class HpcClusterManager extends ClusterManager {
           return undefined
         },
       },
-      resumeStep(this.slurmInput, record, previous, this.resumeOf(record)),
-      removedGoneStep(this.slurmInput, record, previous, this.removedBy(record)),
+      resumeStep(this.slurmInput, record, previous, this.slurmRun(record).resume),
+      removedGoneStep(this.slurmInput, record, previous, this.slurmRun(record).removed),
     ]
   }
 
@@ -146,7 +136,7 @@ export class HpcClusterManager extends ClusterManager {
   }
 
   protected override entryExtras(record: StartRecord, previous: ClusterStateEntry | undefined): Record<string, unknown> {
-    const slurm = previous?.slurm === undefined ? {} : {slurm: {...slurmEntry(previous.slurm), drained: this.resumeOf(record).kept}}
+    const slurm = previous?.slurm === undefined ? {} : {slurm: {...slurmEntry(previous.slurm), drained: this.slurmRun(record).resume.kept}}
     return {inventory: this.inventoryFile, deploy: this.deployFields(record, previous), ...slurm}
   }
 
@@ -154,8 +144,8 @@ export class HpcClusterManager extends ClusterManager {
     const d = this.deploys.get(record)
     return {
       inventory: this.inventoryFile,
-      removed: this.removedBy(record),
-      resumed: this.resumeOf(record).report?.resumed ?? [],
+      removed: this.slurmRun(record).removed,
+      resumed: this.slurmRun(record).resume.report?.resumed ?? [],
       deploy: d?.state === 'ran' && d.result ? {ran: true, ok: d.result.ok, log_file: d.result.logFile ?? null, summary: d.result.summary} : {ran: false, reason: d?.reason ?? null},
     }
   }
