@@ -3,5 +3,5 @@ export {createHpcInventoryGenerator, hpcInventoryGenerator} from './inventory-ge
 export {deployHpc, hpcDeployer} from './deployer.js'
 export type {HpcDeployParams, HpcDeployResult} from './deployer.js'
 export {HpcClusterManager} from './manager.js'
-export type {HpcOptions} from './manager.js'
+export type {HpcOptions} from './options.js'
 export {createHpcProvisioner, hpcManager, hpcProvisioner} from './provisioner.js'

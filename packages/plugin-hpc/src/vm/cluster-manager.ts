@@ -71,6 +71,9 @@ export class ClusterManager {
     return new StateStore(this.spec.statePath, {log: this.deps.log})
   }
 
+  /** Steps of the kind before anything of the start is checked or made (e.g. nodes the config dropped). */
+  protected beforeStartSteps?(record: StartRecord, previous: ClusterStateEntry | undefined): Step[]
+
   /** Steps of the kind once every running VM answers SSH (e.g. inventory and deploy). */
   protected afterReadySteps?(record: StartRecord, previous: ClusterStateEntry | undefined): Step[]
 
@@ -135,7 +138,7 @@ export class ClusterManager {
     const booting = record.plan.filter((p) => p.action === 'boot').map((p) => p.node.vmName)
     const saved = booting.length === 0 ? new Set<string>() : await this.deps.hypervisor.managedSavedDomains(booting)
     record.restored.push(...booting.filter((n) => saved.has(n)))
-    const steps = [this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), this.steps.clock(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
+    const steps = [...(this.beforeStartSteps?.(record, previous) ?? []), this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), this.steps.clock(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
     const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
     if (!result.ok) {
       await this.recordFailedStart(store, previous, result, record)

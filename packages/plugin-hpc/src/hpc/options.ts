@@ -1,0 +1,19 @@
+/** What the hpc commands' flags choose, with their defaults. */
+import type {HpcClusterConfig} from '../kind/types.js'
+import type {SlurmRunner} from '../slurm/controller.js'
+
+/** Seconds `hpc stop` waits for the jobs of drained nodes (as the cloud kind's drain). */
+export const DEFAULT_DRAIN_TIMEOUT_S = 120
+
+export interface HpcOptions {
+  section: HpcClusterConfig
+  skipDeploy: boolean
+  /** stop: do not drain the compute nodes in Slurm. */
+  skipDrain?: boolean
+  /** stop: how long the drain may wait for running jobs (default DEFAULT_DRAIN_TIMEOUT_S). */
+  drainTimeoutMs?: number
+  /** start: delete the nodes the config no longer names (else NODES_REMOVED). */
+  removeNodes?: boolean
+  /** Runs Slurm commands on the controller (default: SSH with the cluster key). */
+  slurm?: SlurmRunner
+}
