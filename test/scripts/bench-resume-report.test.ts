@@ -3,6 +3,8 @@
  * in .ci/run) and the table it prints: medians, spread, ratio, machine and load.
  */
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import {describe, it} from 'node:test'
 
 import {benchSettings, figure, median, report} from '../../scripts/bench-resume-report.js'
@@ -42,5 +44,19 @@ void describe('bench:resume report', () => {
     const one = report({settings: {pairs: 1, nodes: 1, timeoutS: 300}, machine: {cpus: 'x', memoryGiB: 1, loadBefore: 0, loadAfter: 0}, firstStart: 1, cold: [50], resume: [5], stop: [3], suspend: [2]})
     assert.match(one, /1 running node \(controller; the compute node only defined\)/)
     assert.match(one, /ratio cold \/ resume \(medians\) \| 10\.0x/)
+  })
+
+  void it('.ci/run runs a short bench after npm test, bounded by timeouts, with settings the bench accepts', () => {
+    const ci = readFileSync(path.resolve(import.meta.dirname, '../../.ci/run'), 'utf8')
+    const lines = ci.split('\n').filter((l) => !l.startsWith('#'))
+    const test = lines.indexOf('npm test')
+    const bench = lines.findIndex((l) => /^\s*timeout --kill-after=\d+ \d+ node --import tsx scripts\/bench-resume\.ts$/.test(l))
+    assert.ok(test !== -1 && bench > test, 'the bench runs after npm test, under timeout')
+    const env: Record<string, string> = {}
+    for (const m of (lines[bench - 1] ?? '').matchAll(/(AI_HOW_BENCH_\w+)=(\S+)/g)) env[m[1] ?? ''] = m[2] ?? ''
+    const settings = benchSettings(env)
+    assert.deepEqual([settings.pairs, settings.nodes], [1, 1])
+    const overall = Number(/timeout --kill-after=\d+ (\d+)/.exec(lines[bench] ?? '')?.[1])
+    assert.ok(settings.timeoutS * 2 < overall, 'a slow command fails on its own limit (and is cleaned up) before the overall timeout')
   })
 })
