@@ -71,7 +71,9 @@ async function main(): Promise<void> {
       assert.equal((suspend.json as {suspended: string[]}).suspended.length, settings.nodes, 'stop --suspend saved every running VM')
       r.suspend.push(suspend.seconds)
       const restore = await timed(host, dirs, c, ['hpc', 'start', c.config, '--skip-deploy'])
-      assert.equal((restore.json as {restored: string[]}).restored.length, settings.nodes, 'the start restored every saved VM')
+      const restored = restore.json as {restored: string[]; clock: {name: string; method: string; offset_before_s: number | null; offset_after_s: number | null}[]}
+      assert.equal(restored.restored.length, settings.nodes, 'the start restored every saved VM')
+      console.error(`clocks after the restore: ${restored.clock.map((k) => `${k.name} by ${k.method}, ${String(k.offset_before_s)} s -> ${String(k.offset_after_s)} s`).join('; ')}`)
       r.resume.push(restore.seconds)
       console.error(`pair ${String(i + 1)}: stop ${stop.seconds.toFixed(1)} s + cold start ${boot.seconds.toFixed(1)} s | stop --suspend ${suspend.seconds.toFixed(1)} s + resume ${restore.seconds.toFixed(1)} s`)
     }
