@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   let dirs: AiHowDirs | undefined
   let work: string | undefined
   let c: E2eCluster | undefined
-  const r: Omit<BenchResult, 'machine' | 'firstStart'> & {firstStart: number} = {settings, firstStart: Number.NaN, cold: [], resume: [], stop: [], suspend: []}
+  const r: Omit<BenchResult, 'machine'> = {settings, firstStart: Number.NaN, cold: [], resume: [], stop: [], suspend: []}
   try {
     host = await ensureHost()
     const image = await ensureGuestImage()
