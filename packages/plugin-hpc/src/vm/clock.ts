@@ -2,12 +2,12 @@
  * The clock of a restored guest: after a resume its clock is behind by the time it was suspended,
  * which Kubernetes (certificates, leases) and Slurm (munge credentials) do not forgive. Each
  * restored node is stepped to the host's time through the QEMU guest agent (`guest-set-time`, via
- * `virsh domtime --sync`) when its agent answers, else over SSH (`sudo date -s @EPOCH`). The offset
- * (guest minus host, in seconds) is measured before and after.
+ * `virsh domtime --sync`) when its agent answers, else over SSH (a relative `sudo -n date -s`, see
+ * sshClockStep). The offset (guest minus host, in seconds) is measured before and after.
  */
 import type {Hypervisor} from '../hypervisor/types.js'
 import {errorLine} from './error-line.js'
-import {runCommand} from '../ssh/exec.js'
+import {runCommand, shellQuote} from '../ssh/exec.js'
 import {withSession} from '../ssh/session.js'
 import type {SshTarget} from '../ssh/session.js'
 
@@ -26,24 +26,45 @@ export type SshClockStep = (target: SshTarget, options: {timeoutMs: number; sign
 
 const round = (s: number): number => Math.round(s * 1000) / 1000
 
-/** The command that sets the guest's clock to `epochSeconds` (UTC, millisecond precision). */
-export function setClockCommand(epochSeconds: number): string {
-  return `sudo -n date -u -s @${epochSeconds.toFixed(3)} >/dev/null`
+/**
+ * The command that moves the guest's clock by `deltaSeconds` (microsecond precision), relative to
+ * its own time when `date` runs: `sudo -n date -u -s '+12.345678 seconds'`. Relative, because the
+ * delay before `date` runs (the exec channel, the shell, sudo: 0.6-1.2 s on an emulated guest)
+ * would otherwise be lost from an absolute epoch sent by the host.
+ */
+export function stepClockCommand(deltaSeconds: number): string {
+  if (!Number.isFinite(deltaSeconds)) throw new RangeError(`not a clock step: ${String(deltaSeconds)}`)
+  const delta = `${deltaSeconds < 0 ? '-' : '+'}${Math.abs(deltaSeconds).toFixed(6)} seconds`
+  return `sudo -n date -u -s ${shellQuote([delta])} >/dev/null`
 }
 
+/** Readings of the guest's clock taken to measure its offset; the one with the shortest round trip is used. */
+const SAMPLES = 3
+
+/**
+ * Steps the guest's clock to the host's: measures the offset (guest minus host) as NTP does (the
+ * guest's `date +%s.%N` against the host's clock halfway through the round trip, best of
+ * SAMPLES), moves the guest's clock by minus that offset in one relative `date -s` under sudo, and
+ * measures the offset again. The error left is that of the measurement (at most half the shortest
+ * round trip), not the time sudo takes to start.
+ */
 export const sshClockStep: SshClockStep = (target, options) => withSession(target, options.timeoutMs, options.signal, async (client) => {
-  // The guest's reading is compared with the host's clock halfway through the round trip.
-  const offset = async (): Promise<number> => {
+  const reading = async (): Promise<{offset: number; roundTrip: number}> => {
     const sent = Date.now()
     const result = await runCommand(client, 'date +%s.%N')
+    const received = Date.now()
     const guest = Number(result.stdout.trim())
     if (result.exitCode !== 0 || !Number.isFinite(guest)) throw new Error(`date exited ${String(result.exitCode)}: ${result.stderr.trim().slice(0, 200)}`)
-    return guest - (sent + Date.now()) / 2000
+    return {offset: guest - (sent + received) / 2000, roundTrip: received - sent}
   }
-  const before = await offset()
-  const set = await runCommand(client, setClockCommand(Date.now() / 1000))
+  let best = await reading()
+  for (let i = 1; i < SAMPLES; i++) {
+    const r = await reading()
+    if (r.roundTrip < best.roundTrip) best = r
+  }
+  const set = await runCommand(client, stepClockCommand(-best.offset))
   if (set.exitCode !== 0) throw new Error(`date -s exited ${String(set.exitCode)}: ${set.stderr.trim().slice(0, 200)}`)
-  return {before, after: await offset()}
+  return {before: best.offset, after: (await reading()).offset}
 })
 
 export interface ClockTarget {

@@ -16,6 +16,7 @@ import {nodeImage} from './images.js'
 import type {NodePlan} from './live.js'
 import {domainViewOptions} from './render-options.js'
 import type {StartRecord} from './start-steps.js'
+import {saveAgainOnUndo} from './suspend.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
 import type {VmManager} from './vm-manager.js'
 import type {VolumeManager} from './volume-manager.js'
@@ -49,7 +50,8 @@ export class NodeSteps {
   private async startNode(p: NodePlan): Promise<Undo> {
     const undo = await this.tools.vms.start(p.node, this.deps.hypervisor.uri)
     this.record.started.push(p.node.key)
-    return undo
+    // A VM restored from its saved memory is saved again by a rollback, not just powered off.
+    return this.record.restored.includes(p.node.vmName) ? saveAgainOnUndo(this.deps.hypervisor, this.deps.log, p.node.vmName, undo) : undo
   }
 
   private createNode(p: NodePlan): Step {

@@ -61,4 +61,18 @@ void describe('planCluster', () => {
     assert.equal(domain?.reason, 'exists, not created by ai-how: start refuses it')
     assert.match(domain.xml ?? '', /<name>lab-compute-01<\/name>/, 'the XML shown is the live domain\'s')
   })
+
+  void it('says start restores the saved memory of a VM suspended by stop --suspend, and boots a stopped one', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const cm = new ClusterManager(f.spec, f.deps)
+    await cm.start(f.run)
+    await cm.stop(f.run, 5000, {suspend: true})
+    // The compute node's saved image is dropped: it boots afresh, the controller is restored.
+    await f.hv.removeManagedSave('lab-compute-01')
+    const report = await planCluster(f.spec, f.deps, false)
+    const reason = (name: string): string | undefined => report.items.find((i) => i.object === 'domain' && i.name === name)?.reason
+    assert.equal(reason('lab-controller'), 'exists, shutoff, its memory saved by stop --suspend: start restores the saved memory (no boot)')
+    assert.equal(reason('lab-compute-01'), 'exists, shutoff: start boots it')
+    assert.deepEqual(report.items.filter((i) => i.object === 'domain').map((i) => i.action), ['change', 'change'])
+  })
 })

@@ -58,7 +58,11 @@ export async function planCluster(spec: VmClusterSpec, deps: ClusterManagerDeps,
   // A domain of a node's name that is not this cluster's is a conflict to show (start refuses it), not an error.
   const foreign = new Map([...live.domains].filter(([, d]) => !sameOwner(d.owner, clusterOwner(cluster))))
   const ours = new Map([...live.domains].filter(([name]) => !foreign.has(name)))
-  for (const p of planNodes(cluster, ours)) {
+  const nodes = planNodes(cluster, ours)
+  // A VM suspended by `stop --suspend` is not booted by start: its saved memory is restored (one virsh call for all).
+  const booting = nodes.filter((p) => p.action === 'boot').map((p) => p.node.vmName)
+  const saved = booting.length === 0 ? new Set<string>() : await hv.managedSavedDomains(booting)
+  for (const p of nodes) {
     const {node} = p
     const disk = vmVolumeName(node.vmName)
     const seed = seedVolumeName(node.vmName)
@@ -74,7 +78,9 @@ export async function planCluster(spec: VmClusterSpec, deps: ClusterManagerDeps,
     if (p.action === 'create') {
       items.push(volumeItem(disk, {backing: baseVolumeFor(cluster.name, spec.baseImagePath, nodeImage(node, spec.baseImagePath)), capacity_gb: node.diskGb}), volumeItem(seed, {}))
     }
-    const reason = p.action === 'create' ? 'absent' : p.action === 'boot' ? `exists, ${p.domain?.state ?? '?'}: start boots it` : `exists, ${p.domain?.state ?? '?'}`
+    const state = p.domain?.state ?? '?'
+    const boot = saved.has(node.vmName) ? `exists, ${state}, its memory saved by stop --suspend: start restores the saved memory (no boot)` : `exists, ${state}: start boots it`
+    const reason = p.action === 'create' ? 'absent' : p.action === 'boot' ? boot : `exists, ${state}`
     const item: PlanItem = {object: 'domain', name: node.vmName, action: p.action === 'boot' ? 'change' : p.action, reason, details}
     if (showXml && p.domain) item.xml = p.domain.xml
     if (showXml && !p.domain) {

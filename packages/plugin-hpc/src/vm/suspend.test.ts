@@ -141,3 +141,35 @@ void describe('start of a suspended cluster', () => {
     assert.deepEqual([f.hv.saved.size, f.hv.inventory()], [0, []])
   })
 })
+
+void describe('a start of a suspended cluster that fails', () => {
+  void it('saves the restored VMs\' memory again on rollback, names them, and the next start resumes them', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    await manager(f).start(f.run)
+    await manager(f).stop(f.run, 5000, {suspend: true})
+    f.sshFailure.error = new Error('no SSH')
+    await assert.rejects(manager(f).start(f.run), /no SSH/)
+    assert.deepEqual([...f.hv.restored].sort(), ['lab-compute-01', 'lab-controller'], 'the failed start did restore them')
+    assert.deepEqual([...f.hv.saved].sort(), ['lab-compute-01', 'lab-controller'], 'their memory is saved again')
+    for (const name of ['lab-controller', 'lab-compute-01']) {
+      assert.equal(await f.hv.domainState(name), 'shutoff')
+      assert.ok(f.warnings.includes(`${name} was restored from its saved memory by this start, which failed: its memory is saved again (the next start resumes it)`), f.warnings.join('\n'))
+    }
+    delete f.sshFailure.error
+    f.hv.restored.length = 0
+    const result = await manager(f).start(f.run)
+    assert.deepEqual([...result.restored].sort(), ['lab-compute-01', 'lab-controller'])
+  })
+
+  void it('a restored VM that cannot be saved again is powered off, with a warning that its memory is lost', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    await manager(f).start(f.run)
+    await manager(f).stop(f.run, 5000, {suspend: true})
+    f.hv.failOn('managedSaveDomain', 'lab-compute-01')
+    f.sshFailure.error = new Error('no SSH')
+    await assert.rejects(manager(f).start(f.run), /no SSH/)
+    assert.deepEqual([...f.hv.saved], ['lab-controller'])
+    assert.equal(await f.hv.domainState('lab-compute-01'), 'shutoff')
+    assert.ok(f.warnings.includes('lab-compute-01 was restored from its saved memory by this start, which failed, and could not be saved again (injected failure of managedSaveDomain): it is powered off and that memory is lost'), f.warnings.join('\n'))
+  })
+})

@@ -4,6 +4,7 @@
  * cannot be saved: it is left out here, shut down as usual by the caller, and named in a warning;
  * so is a VM whose save failed.
  */
+import type {Logger, Undo} from '@ai-how/core'
 import type {DomainDetails, Hypervisor} from '../hypervisor/types.js'
 import {errorLine} from './error-line.js'
 import {child, children, parseXml} from '../hypervisor/xml.js'
@@ -25,7 +26,6 @@ export interface SuspendReport {
   unsaved: {domain: DomainDetails; warning: string}[]
 }
 
-
 export async function suspendAll(hv: Hypervisor, active: readonly DomainDetails[], onProgress?: (line: string) => void): Promise<SuspendReport> {
   const report: SuspendReport = {nodes: [], unsaved: []}
   const saveable = active.filter((d) => {
@@ -44,4 +44,25 @@ export async function suspendAll(hv: Hypervisor, active: readonly DomainDetails[
     }
   }))
   return report
+}
+
+/**
+ * The undo of a start that restored `name` from its managed save: a rollback saves its memory
+ * again (so the next start resumes it) before `powerOff` (the undo of a plain start, which then has
+ * nothing left to power off). Either way a warning names the VM; when the new save fails, the VM is
+ * powered off and the warning says that its memory is lost.
+ */
+export function saveAgainOnUndo(hv: Hypervisor, log: Logger, name: string, powerOff: Undo): Undo {
+  return {
+    title: `restore of ${name} (its memory saved again)`,
+    run: async () => {
+      try {
+        await hv.managedSaveDomain(name)
+        log.warn(`${name} was restored from its saved memory by this start, which failed: its memory is saved again (the next start resumes it)`)
+      } catch (error) {
+        log.warn(`${name} was restored from its saved memory by this start, which failed, and could not be saved again (${errorLine(error)}): it is powered off and that memory is lost`)
+      }
+      await powerOff.run()
+    },
+  }
 }
