@@ -1,7 +1,8 @@
 /**
  * The hpc cluster manager: the VM base lifecycle plus, once the VMs answer SSH, the Ansible
- * inventory in `<output>/<cluster>/inventory.ini` and the deploy playbook (unless --skip-deploy, or
- * nothing was created and the last deploy succeeded).
+ * inventory in `<output>/<cluster>/inventory.ini`, the deploy playbook (the config's own, or the
+ * Slurm playbook shipped with ai-how; unless --skip-deploy, or nothing was created and the last
+ * deploy succeeded, unless --redeploy), then, when Slurm is ai-how's, its health (slurm-step.ts).
  */
 import path from 'node:path'
 import {toIni} from '@ai-how/core'
@@ -16,11 +17,19 @@ import {writeFileWithUndo} from '../vm/file-undo.js'
 import type {ClusterManagerDeps, VmClusterSpec} from '../vm/types.js'
 import {inventoryAccess} from '../vm/inventory-access.js'
 import {deployFailedError, runDeployer} from '../vm/kind-extensions.js'
-import type {DeployResult} from '@ai-how/core'
+import type {DeployResult, HealthReport} from '@ai-how/core'
+import {deployPlan} from './deployer.js'
+import {ensureMungeKey, removeMungeKey} from './munge-key.js'
+import {slurmHealthStep, slurmManaged, slurmStatus} from './slurm-step.js'
+import type {ClusterStatus} from '../vm/status-types.js'
 
 export interface HpcOptions {
   section: HpcClusterConfig
   skipDeploy: boolean
+  /** Run the deploy even when no VM was created and the last deploy succeeded. */
+  redeploy?: boolean
+  /** Bound on the wait for the Slurm nodes after the deploy (ms). */
+  healthTimeoutMs?: number
 }
 
 interface DeployRecord {
@@ -33,6 +42,7 @@ export class HpcClusterManager extends ClusterManager {
   private readonly deploys = new WeakMap<StartRecord, DeployRecord>()
   /** The hosts of the inventory each run wrote (the nodes that run): the deploy must reach each. */
   private readonly inventoryHosts = new WeakMap<StartRecord, string[]>()
+  private readonly healths = new WeakMap<StartRecord, HealthReport>()
 
   constructor(spec: VmClusterSpec, deps: ClusterManagerDeps, private readonly hpc: HpcOptions) {
     super(spec, deps)
@@ -50,17 +60,31 @@ export class HpcClusterManager extends ClusterManager {
     return writeFileWithUndo(this.inventoryFile, text, {title: `inventory ${this.inventoryFile}`})
   }
 
-  private deployDecision(record: StartRecord, previous: ClusterStateEntry | undefined): string | false {
-    if (this.hpc.section.deploy?.playbook === undefined) return 'no deploy.playbook in the config'
+  /** Why the deploy is skipped, or false when it runs. */
+  deployDecision(record: Pick<StartRecord, 'created'>, previous: ClusterStateEntry | undefined): string | false {
     if (this.hpc.skipDeploy) return '--skip-deploy'
+    if (this.hpc.redeploy === true) return false
     const last = previous?.deploy as {ok?: unknown; playbook?: unknown} | undefined
-    if (record.created.length === 0 && last?.ok === true && last.playbook === this.hpc.section.deploy.playbook) return 'no VM was created and the last deploy succeeded'
+    const playbook = deployPlan(this.hpc.section, this.spec.outputDir).playbook
+    if (record.created.length === 0 && last?.ok === true && last.playbook === playbook) return 'no VM was created and the last deploy succeeded'
     return false
   }
 
   protected override afterReadySteps(record: StartRecord, previous: ClusterStateEntry | undefined): Step[] {
     return [
       {title: `Inventory ${this.inventoryFile}`, run: () => this.writeInventory(record)},
+      {
+        title: 'Munge key',
+        run: async (ctx) => {
+          if (this.deployDecision(record, previous) !== false || !deployPlan(this.hpc.section, this.spec.outputDir).builtin) {
+            ctx.setTitle('Munge key: not needed (no Slurm deploy in this run)')
+            return undefined
+          }
+          const key = await ensureMungeKey(this.spec.outputDir, this.name)
+          ctx.setTitle(`Munge key ${key.file}: ${key.created ? 'generated' : 'kept'}`)
+          return key.undo
+        },
+      },
       {
         title: 'Deploy',
         run: async (ctx) => {
@@ -70,7 +94,8 @@ export class HpcClusterManager extends ClusterManager {
             ctx.setTitle(`Deploy: skipped (${skip})`)
             return undefined
           }
-          ctx.setTitle(`Deploy: ansible-playbook ${path.basename(this.hpc.section.deploy?.playbook ?? '')}`)
+          const plan = deployPlan(this.hpc.section, this.spec.outputDir)
+          ctx.setTitle(`Deploy: ansible-playbook ${path.basename(plan.playbook)}${plan.builtin ? ' (Slurm, shipped with ai-how)' : ''}`)
           const result = await runDeployer(this.deps.extensions, this.kind, this.inventoryFile, ctx, this.inventoryHosts.get(record) ?? [])
           this.deploys.set(record, {state: 'ran', result})
           if (!result.ok) throw deployFailedError(this.kind, result)
@@ -78,29 +103,59 @@ export class HpcClusterManager extends ClusterManager {
           return undefined
         },
       },
+      slurmHealthStep({
+        extensions: this.deps.extensions,
+        managed: () => this.slurmManagedAfter(record, previous),
+        deployLog: () => this.deploys.get(record)?.result?.logFile ?? (previous?.deploy as {log_file?: string} | undefined)?.log_file,
+        timeoutMs: this.hpc.healthTimeoutMs,
+        onReport: (r) => this.healths.set(record, r),
+      }),
     ]
+  }
+
+  /** Whether Slurm is ai-how's after this run's deploy step (ran the shipped playbook, or skipped after it succeeded). */
+  private slurmManagedAfter(record: StartRecord, previous: ClusterStateEntry | undefined): boolean {
+    const d = this.deploys.get(record)
+    if (d?.state === 'ran') return d.result !== undefined && (d.result as {builtin?: unknown}).builtin === true && d.result.ok
+    return d?.reason !== '--skip-deploy' && slurmManaged(previous)
   }
 
   private deployFields(record: StartRecord, previous: ClusterStateEntry | undefined): unknown {
     const d = this.deploys.get(record)
-    if (d?.state === 'ran' && d.result) return {ok: d.result.ok, playbook: d.result.playbook ?? null, log_file: d.result.logFile ?? null, at: this.now().toISOString()}
+    if (d?.state === 'ran' && d.result) return {ok: d.result.ok, builtin: (d.result as {builtin?: unknown}).builtin === true, playbook: d.result.playbook ?? null, log_file: d.result.logFile ?? null, at: this.now().toISOString()}
     return previous?.deploy ?? null
   }
 
   /** Ansible is needed only when the deploy playbook runs. */
   protected override optionalHostChecks(): readonly string[] {
-    return this.hpc.skipDeploy || this.hpc.section.deploy?.playbook === undefined ? ['tool.ansible'] : []
+    return this.hpc.skipDeploy ? ['tool.ansible'] : []
   }
 
   protected override entryExtras(record: StartRecord, previous: ClusterStateEntry | undefined): Record<string, unknown> {
-    return {inventory: this.inventoryFile, deploy: this.deployFields(record, previous)}
+    const health = this.healths.get(record)
+    const slurm = health === undefined ? null : {healthy: health.healthy, checked_at: this.now().toISOString(), ...health.details}
+    return {inventory: this.inventoryFile, deploy: this.deployFields(record, previous), slurm}
   }
 
   protected override resultExtras(record: StartRecord): Record<string, unknown> {
     const d = this.deploys.get(record)
     return {
       inventory: this.inventoryFile,
+      slurm: this.healths.get(record) === undefined ? null : {healthy: this.healths.get(record)?.healthy, ...this.healths.get(record)?.details},
       deploy: d?.state === 'ran' && d.result ? {ran: true, ok: d.result.ok, log_file: d.result.logFile ?? null, summary: d.result.summary} : {ran: false, reason: d?.reason ?? null},
     }
+  }
+
+  /** The cluster's munge key goes with it. */
+  protected override afterDestroySteps(): Step[] {
+    return [{title: 'Munge key', run: async (ctx) => {
+      ctx.setTitle((await removeMungeKey(this.spec.outputDir, this.name)) ? 'Munge key removed' : 'Munge key: none')
+      return undefined
+    }}]
+  }
+
+  /** Slurm's view (one sinfo look) when ai-how deployed it and the controller runs. */
+  protected override async statusExtras(status: ClusterStatus, entry: ClusterStateEntry | undefined): Promise<Record<string, unknown>> {
+    return {slurm: await slurmStatus(status, entry, this.deps.extensions)}
   }
 }

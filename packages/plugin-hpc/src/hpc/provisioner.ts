@@ -12,7 +12,7 @@ import {HpcClusterManager} from './manager.js'
 import {hpcSection, hpcSpec} from './spec.js'
 
 export async function hpcManager(ctx: ClusterContext, deps: DepsFactory = virshDeps): Promise<HpcClusterManager> {
-  return new HpcClusterManager(hpcSpec(ctx), {...deps(ctx), extensions: await kindExtensions(ctx)}, {section: hpcSection(ctx), skipDeploy: booleanOption(ctx.options, 'skip-deploy')})
+  return new HpcClusterManager(hpcSpec(ctx), {...deps(ctx), extensions: await kindExtensions(ctx)}, {section: hpcSection(ctx), skipDeploy: booleanOption(ctx.options, 'skip-deploy'), redeploy: booleanOption(ctx.options, 'redeploy')})
 }
 
 export function createHpcProvisioner(deps: DepsFactory = virshDeps): Provisioner {

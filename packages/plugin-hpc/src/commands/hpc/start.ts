@@ -1,12 +1,12 @@
 import {AiHowCommand, ClusterCommand} from '@ai-how/core'
-import {keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag, strictCloudInitFlag} from '../../kit/flags.js'
+import {keepOnFailureFlag, redeployFlag, skipDeployFlag, sshTimeoutFlag, strictCloudInitFlag} from '../../kit/flags.js'
 import {startSummary} from '../../kit/summaries.js'
 import type {StartResult} from '../../vm/results.js'
 
 export default class HpcStart extends ClusterCommand {
   static override summary = 'Create or boot the hpc cluster of CONFIG, wait until every VM answers SSH, and deploy it.'
 
-  static override description = `Validates CONFIG (nothing is touched when it is invalid), then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain; boots the VMs and waits until each answers SSH with the cluster key and the host key ai-how generated for it (each node's host key is handed to it in its seed and written to the cluster's known_hosts before it boots; any other key is refused). Once cloud-init has finished, each VM must give the cluster user passwordless sudo and report its own hostname; a cloud-init module that failed otherwise is a warning naming the module (--strict-cloud-init: any cloud-init failure fails the start). Then writes the Ansible inventory to <output>/<cluster>/inventory.ini and runs deploy.playbook with ansible-playbook (log in <output>/logs/).
+  static override description = `Validates CONFIG (nothing is touched when it is invalid), then creates what is missing: the network (NAT, DHCP reservations), the storage pool, the base volume (imported once), and for each node in parallel its disk, cloud-init seed and domain; boots the VMs and waits until each answers SSH with the cluster key and the host key ai-how generated for it (each node's host key is handed to it in its seed and written to the cluster's known_hosts before it boots; any other key is refused). Once cloud-init has finished, each VM must give the cluster user passwordless sudo and report its own hostname; a cloud-init module that failed otherwise is a warning naming the module (--strict-cloud-init: any cloud-init failure fails the start). Then writes the Ansible inventory to <output>/<cluster>/inventory.ini and runs deploy.playbook with ansible-playbook (log in <output>/logs/); when the config names none, the Slurm playbook shipped with ai-how (munge with a key generated per cluster under <output>/keys/<cluster>/, slurmctld on the controller, slurmd on the compute nodes), after which every started compute node must be idle in sinfo (Slurm health, also shown by status).
 
 Existing VMs are kept: on a running cluster start checks and reports; on a stopped one it boots the same VMs again. On failure or Ctrl+C, what this run created is removed (newest first) unless --keep-on-failure; objects that existed before are never touched, and the state file says what exists.`
 
@@ -22,6 +22,7 @@ Existing VMs are kept: on a running cluster start checks and reports; on a stopp
     state: AiHowCommand.stateFlag,
     'keep-on-failure': keepOnFailureFlag,
     'skip-deploy': skipDeployFlag,
+    redeploy: redeployFlag,
     'ssh-timeout': sshTimeoutFlag,
     'strict-cloud-init': strictCloudInitFlag,
   }

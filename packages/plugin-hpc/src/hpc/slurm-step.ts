@@ -1,0 +1,65 @@
+/**
+ * Slurm in the hpc manager: the start step that checks its health after the deploy (through the
+ * resolved HealthChecker), whether ai-how manages Slurm (`deploy.builtin && deploy.ok` in the state
+ * entry: the shipped playbook deployed it), and what `status` shows (one sinfo look).
+ */
+import {AiHowError} from '@ai-how/core'
+import type {ClusterStateEntry, HealthReport, Step} from '@ai-how/core'
+import {runHealthCheck} from '../vm/kind-extensions.js'
+import type {ClusterStatus} from '../vm/status-types.js'
+import type {KindExtensions} from '../vm/types.js'
+import {DEFAULT_SLURM_HEALTH_TIMEOUT_MS} from './slurm-health.js'
+
+/** True when the entry's last deploy ran ai-how's own Slurm playbook and succeeded. */
+export function slurmManaged(entry: ClusterStateEntry | undefined): boolean {
+  const d = entry?.deploy as {builtin?: unknown; ok?: unknown} | null | undefined
+  return d?.builtin === true && d.ok === true
+}
+
+/** The error of a start whose Slurm is not healthy: each node with Slurm's reason, and the deploy log. */
+export function slurmUnhealthyError(report: HealthReport, timeoutMs: number, deployLog: string | undefined): AiHowError {
+  const failed = report.checks.filter((c) => !c.ok).flatMap((c) => c.message.split('; '))
+  return new AiHowError(`Slurm is not healthy after ${Math.round(timeoutMs / 1000)} s:\n  ${failed.join('\n  ')}\n  deploy log: ${deployLog ?? 'none'}`, {
+    code: 'SLURM_UNHEALTHY',
+    actions: [`Read the deploy output in ${deployLog ?? 'the deploy log'}, and on the controller: sinfo -N -o '%N %T %E'; on a failed node: journalctl -u slurmd.`, 'Keep the VMs while you look with --keep-on-failure; run the deploy again with --redeploy.'],
+    details: {checks: report.checks, slurm: report.details, deployLog: deployLog ?? null},
+  })
+}
+
+export interface SlurmStepInput {
+  extensions: KindExtensions | undefined
+  managed: () => boolean
+  deployLog: () => string | undefined
+  timeoutMs?: number | undefined
+  onReport: (report: HealthReport) => void
+}
+
+export function slurmHealthStep(i: SlurmStepInput): Step {
+  return {
+    title: 'Slurm health',
+    run: async (ctx) => {
+      if (!i.managed()) {
+        ctx.setTitle('Slurm health: not checked (Slurm was not deployed by ai-how)')
+        return undefined
+      }
+      const timeoutMs = i.timeoutMs ?? DEFAULT_SLURM_HEALTH_TIMEOUT_MS
+      ctx.setOutput(`waiting up to ${Math.round(timeoutMs / 1000)} s for every compute node in sinfo`)
+      const report = await runHealthCheck(i.extensions, {deadlineMs: timeoutMs, signal: ctx.signal})
+      if (report === undefined) return undefined
+      i.onReport(report)
+      if (!report.healthy) throw slurmUnhealthyError(report, timeoutMs, i.deployLog())
+      ctx.setTitle(`Slurm healthy: ${report.checks.map((c) => c.message).join('; ')}`)
+      return undefined
+    },
+  }
+}
+
+/** `status`: one sinfo look when ai-how deployed Slurm and the controller runs; otherwise why not. */
+export async function slurmStatus(status: ClusterStatus, entry: ClusterStateEntry | undefined, extensions: KindExtensions | undefined): Promise<Record<string, unknown>> {
+  if (!slurmManaged(entry)) return {healthy: null, reason: 'Slurm was not deployed by ai-how (own playbook, --skip-deploy, or no successful deploy)'}
+  const controller = status.nodes.find((n) => n.role === 'controller')
+  if (controller?.state !== 'running') return {healthy: null, reason: 'the controller does not run'}
+  const report = await runHealthCheck(extensions, {deadlineMs: 0})
+  if (report === undefined) return {healthy: null, reason: 'no health checker for the hpc kind'}
+  return {healthy: report.healthy, ...report.details, checks: report.checks}
+}
