@@ -136,7 +136,7 @@ void describe('HpcClusterManager', () => {
     const m = new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer, healthChecker}}, {section: hpc, skipDeploy: false})
     await m.start(f.run)
     assert.deepEqual(deployed, ['600'], 'the key exists, 0600, when the deploy runs')
-    const entry = (await new StateStore(f.spec.statePath).getEntry('hpc_cluster')) as {deploy: {builtin: boolean; ok: boolean; playbook: string}; slurm: {healthy: boolean; nodes_up: string}}
+    const entry = (await new StateStore(f.spec.statePath).getEntry('hpc_cluster')) as unknown as {deploy: {builtin: boolean; ok: boolean; playbook: string}; slurm: {healthy: boolean; nodes_up: string}}
     assert.equal(entry.deploy.builtin, true)
     assert.equal(entry.deploy.playbook, builtinPlaybookPath())
     assert.equal(entry.slurm.healthy, true)

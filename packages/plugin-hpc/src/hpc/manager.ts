@@ -139,9 +139,10 @@ export class HpcClusterManager extends ClusterManager {
 
   protected override resultExtras(record: StartRecord): Record<string, unknown> {
     const d = this.deploys.get(record)
+    const health = this.healths.get(record)
     return {
       inventory: this.inventoryFile,
-      slurm: this.healths.get(record) === undefined ? null : {healthy: this.healths.get(record)?.healthy, ...this.healths.get(record)?.details},
+      slurm: health === undefined ? null : {healthy: health.healthy, ...health.details, checks: health.checks},
       deploy: d?.state === 'ran' && d.result ? {ran: true, ok: d.result.ok, log_file: d.result.logFile ?? null, summary: d.result.summary} : {ran: false, reason: d?.reason ?? null},
     }
   }

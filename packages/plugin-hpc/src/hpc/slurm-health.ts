@@ -50,7 +50,7 @@ export async function watchSlurm(look: SinfoLook, expected: readonly string[], c
 }
 
 /** sinfo on the controller of `ctx` over SSH. */
-export async function sinfoOverSsh(ctx: ClusterContext): Promise<{look: SinfoLook; controller: string; computes: string[]}> {
+export function sinfoOverSsh(ctx: ClusterContext): {look: SinfoLook; controller: string; computes: string[]} {
   const spec = hpcSpec(ctx)
   const controller = ctx.cluster.nodes.find((n) => n.role === 'controller')
   const computes = ctx.cluster.nodes.filter((n) => n.role !== 'controller' && n.autoStart).map((n) => n.vmName)
@@ -67,7 +67,7 @@ export async function sinfoOverSsh(ctx: ClusterContext): Promise<{look: SinfoLoo
 }
 
 export async function slurmHealth(ctx: ClusterContext, options: SlurmHealthOptions = {}): Promise<HealthReport> {
-  const {look, controller, computes} = await sinfoOverSsh(ctx)
+  const {look, controller, computes} = sinfoOverSsh(ctx)
   return watchSlurm(look, computes, controller, options)
 }
 

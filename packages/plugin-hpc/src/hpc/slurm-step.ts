@@ -63,3 +63,14 @@ export async function slurmStatus(status: ClusterStatus, entry: ClusterStateEntr
   if (report === undefined) return {healthy: null, reason: 'no health checker for the hpc kind'}
   return {healthy: report.healthy, ...report.details, checks: report.checks}
 }
+
+/** The status table's Slurm line. */
+export function slurmStatusLine(slurm: Record<string, unknown> | undefined): string {
+  if (slurm === undefined) return ''
+  if (slurm.healthy === null || slurm.healthy === undefined) return `Slurm: not checked (${typeof slurm.reason === 'string' ? slurm.reason : 'unknown'})\n`
+  const up = typeof slurm.nodes_up === 'string' ? slurm.nodes_up : '?'
+  if (slurm.healthy === true) return `Slurm: healthy, compute nodes up ${up}\n`
+  const problems = Array.isArray(slurm.problems) ? (slurm.problems as string[]) : []
+  const error = typeof slurm.error === 'string' ? [slurm.error] : []
+  return `Slurm: NOT healthy, compute nodes up ${up}\n${[...problems, ...error].map((p) => `  ${p}\n`).join('')}`
+}
