@@ -20,7 +20,7 @@ import {deployFailedError, runDeployer} from '../vm/kind-extensions.js'
 import type {DeployResult, HealthReport} from '@ai-how/core'
 import {deployPlan} from './deployer.js'
 import {ensureMungeKey, removeMungeKey} from './munge-key.js'
-import {slurmHealthStep, slurmManaged, slurmStatus} from './slurm-step.js'
+import {slurmHealthStep, slurmManaged, slurmStatus, withSlurmView} from './slurm-step.js'
 import type {ClusterStatus} from '../vm/status-types.js'
 
 export interface HpcOptions {
@@ -98,7 +98,7 @@ export class HpcClusterManager extends ClusterManager {
           ctx.setTitle(`Deploy: ansible-playbook ${path.basename(plan.playbook)}${plan.builtin ? ' (Slurm, shipped with ai-how)' : ''}`)
           const result = await runDeployer(this.deps.extensions, this.kind, this.inventoryFile, ctx, this.inventoryHosts.get(record) ?? [])
           this.deploys.set(record, {state: 'ran', result})
-          if (!result.ok) throw deployFailedError(this.kind, result)
+          if (!result.ok) throw await withSlurmView(deployFailedError(this.kind, result), plan.builtin, this.deps.extensions)
           ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)
           return undefined
         },

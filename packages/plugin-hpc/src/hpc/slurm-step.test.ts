@@ -1,10 +1,11 @@
 /** Whether ai-how manages Slurm (state entry), what status shows of it, and its status line. */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
+import {AiHowError} from '@ai-how/core'
 import type {ClusterStateEntry, HealthChecker} from '@ai-how/core'
 import type {ClusterStatus} from '../vm/status-types.js'
 import type {KindExtensions} from '../vm/types.js'
-import {slurmManaged, slurmStatus, slurmStatusLine} from './slurm-step.js'
+import {slurmManaged, slurmStatus, slurmStatusLine, withSlurmView} from './slurm-step.js'
 
 const entry = (deploy: unknown): ClusterStateEntry => ({deploy}) as unknown as ClusterStateEntry
 const status = (controller: string): ClusterStatus => ({nodes: [{role: 'controller', state: controller}]}) as unknown as ClusterStatus
@@ -33,5 +34,18 @@ void describe('Slurm in the hpc manager', () => {
     assert.equal(slurmStatusLine({healthy: true, nodes_up: '2/2'}), 'Slurm: healthy, compute nodes up 2/2\n')
     assert.equal(slurmStatusLine({healthy: false, nodes_up: '1/2', problems: ['c2: down (Not responding)'], error: null}), 'Slurm: NOT healthy, compute nodes up 1/2\n  c2: down (Not responding)\n')
     assert.equal(slurmStatusLine({healthy: null, reason: 'the controller does not run'}), 'Slurm: not checked (the controller does not run)\n')
+  })
+})
+
+void describe('a failed deploy of the shipped playbook', () => {
+  void it('gains what Slurm says of the nodes (one look); an own playbook or a healthy Slurm leaves it as it was', async () => {
+    const error = new AiHowError('the deploy failed: slurm.yml failed (exit 2)', {code: 'DEPLOY_FAILED', actions: ['Read the deploy output in /o/logs/x.log.'], details: {logFile: '/o/logs/x.log'}})
+    const ext = (healthy: boolean): KindExtensions => ({ctx: {}, healthChecker: {check: () => Promise.resolve({healthy, checks: [{name: 'slurm nodes', ok: healthy, message: 'c2: idle* (Not responding)'}]})}}) as unknown as KindExtensions
+    const seen = await withSlurmView(error, true, ext(false))
+    assert.equal(seen.code, 'DEPLOY_FAILED')
+    assert.match(seen.message, /slurm\.yml failed \(exit 2\)\n {2}Slurm says:\n {4}c2: idle\* \(Not responding\)$/)
+    assert.deepEqual(seen.actions, error.actions)
+    assert.equal(await withSlurmView(error, false, ext(false)), error)
+    assert.equal(await withSlurmView(error, true, ext(true)), error)
   })
 })

@@ -74,3 +74,15 @@ export function slurmStatusLine(slurm: Record<string, unknown> | undefined): str
   const error = typeof slurm.error === 'string' ? [slurm.error] : []
   return `Slurm: NOT healthy, compute nodes up ${up}\n${[...problems, ...error].map((p) => `  ${p}\n`).join('')}`
 }
+
+/**
+ * A failed deploy of the shipped playbook, with what Slurm says of the nodes at that moment (one sinfo
+ * look, when the controller answers): the task that failed names the node, Slurm adds its state and reason.
+ */
+export async function withSlurmView(error: AiHowError, builtin: boolean, extensions: KindExtensions | undefined): Promise<AiHowError> {
+  if (!builtin) return error
+  const report = await runHealthCheck(extensions, {deadlineMs: 0}).catch(() => undefined)
+  if (report === undefined || report.healthy) return error
+  const lines = report.checks.filter((c) => !c.ok).flatMap((c) => c.message.split('; '))
+  return new AiHowError(`${error.message}\n  Slurm says:\n    ${lines.join('\n    ')}`, {code: error.code, actions: error.actions, details: {...(error.details as Record<string, unknown> | undefined), slurm: report.details ?? null}, exitCode: error.exitCode, cause: error})
+}
