@@ -145,6 +145,9 @@ void describe('HpcClusterManager', () => {
     assert.deepEqual(again.deploy, {ran: false, reason: 'no VM was created and the last deploy succeeded'})
     const forced = await new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer, healthChecker}}, {section: hpc, skipDeploy: false, redeploy: true}).start(f.run)
     assert.equal((forced.deploy as {ran: boolean}).ran, true, '--redeploy runs it anyway')
+    await m.stop(f.run, 5000)
+    const stopped = (await new StateStore(f.spec.statePath).getEntry('hpc_cluster')) as unknown as {deploy: {builtin: boolean}; slurm: {healthy: unknown; nodes_up: string}}
+    assert.deepEqual([stopped.deploy.builtin, stopped.slurm.healthy, stopped.slurm.nodes_up], [true, null, '1/1'], 'stopped: no healthy claim, the deploy facts kept')
     await m.destroy(f.run, {confirmed: true})
     await assert.rejects(access(mungeKeyPath(f.spec.outputDir, 'lab')), {code: 'ENOENT'})
   })

@@ -9,7 +9,7 @@ import {toIni} from '@ai-how/core'
 import type {ClusterStateEntry, Step, Undo} from '@ai-how/core'
 import {buildHpcInventory} from '../inventory/hpc-inventory.js'
 import type {HpcClusterConfig} from '../kind/types.js'
-import {ClusterManager} from '../vm/cluster-manager.js'
+import {ClusterManager, kindFields} from '../vm/cluster-manager.js'
 import {inventoryPath} from '../vm/paths.js'
 import {liveNodesOfRun} from '../vm/start-steps.js'
 import type {StartRecord} from '../vm/start-steps.js'
@@ -145,6 +145,12 @@ export class HpcClusterManager extends ClusterManager {
       slurm: health === undefined ? null : {healthy: health.healthy, ...health.details, checks: health.checks},
       deploy: d?.state === 'ran' && d.result ? {ran: true, ok: d.result.ok, log_file: d.result.logFile ?? null, summary: d.result.summary} : {ran: false, reason: d?.reason ?? null},
     }
+  }
+
+  /** A stopped cluster has no live Slurm facts: its last health is kept, no longer claimed (healthy: null). */
+  protected override stoppedEntryExtras(previous: ClusterStateEntry): Record<string, unknown> {
+    const slurm = previous.slurm as Record<string, unknown> | null | undefined
+    return {...kindFields(previous), slurm: slurm ? {...slurm, healthy: null, checked_at: null} : null}
   }
 
   /** The cluster's munge key goes with it. */
