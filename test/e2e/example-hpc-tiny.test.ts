@@ -31,7 +31,7 @@ interface Status {
   nodes: {name: string; state: string; ip: {configured: string | null; live: string | null}}[]
 }
 
-void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {timeout: 30 * 60_000}, () => {
+void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {timeout: 45 * 60_000}, () => {
   let host: E2eHost | undefined
   let dirs: AiHowDirs | undefined
   let work: string | undefined
