@@ -12,7 +12,7 @@
 set -euo pipefail
 
 SUITE=bookworm
-PACKAGES=systemd-sysv,systemd-resolved,udev,dbus,openssh-server,sudo,python3,python3-minimal,python3-cffi-backend,cloud-init,linux-image-cloud-amd64,e2fsprogs,iproute2,qemu-guest-agent
+PACKAGES=systemd-sysv,systemd-resolved,udev,dbus,openssh-server,sudo,python3,python3-minimal,python3-cffi-backend,cloud-init,linux-image-cloud-amd64,e2fsprogs,iproute2,qemu-guest-agent,munge,slurmd,slurmctld,slurm-client
 FS_SIZE=2G
 
 self="$(readlink -f "${BASH_SOURCE[0]}")"
@@ -85,6 +85,13 @@ ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/mu
 ln -sf /lib/systemd/system/systemd-networkd.socket "$root/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"
 ln -sf /lib/systemd/system/systemd-networkd-wait-online.service \
   "$root/etc/systemd/system/network-online.target.wants/systemd-networkd-wait-online.service"
+
+# Slurm (bookworm: 22.05) and munge are installed for plugin-hpc's shipped deploy playbook (the
+# harness's guests reach no mirror), but left disabled: the playbook writes the cluster's munge key
+# and slurm.conf, then enables and starts them. The key the munge package generated at install
+# would be shared by every clone, so it goes.
+chroot "$root" systemctl disable munge.service slurmd.service slurmctld.service >/dev/null 2>&1
+rm -f "$root/etc/munge/munge.key"
 
 # DNS through systemd-resolved, which asks the libvirt network's dnsmasq (it knows the other
 # nodes by name); not the build host's resolv.conf that debootstrap copied in.

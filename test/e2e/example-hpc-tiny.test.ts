@@ -1,13 +1,16 @@
 // The README quickstart, for real: `sudo scripts/build-guest-image.sh` (which links the image at
 // /var/cache/ai-how-e2e/images/current), then `ai-how hpc start examples/hpc-tiny.yaml` (the shipped
 // example, unchanged, its image paths as written: no AI_HOW_IMAGE_DIR) boots its three guests from
-// that link, runs its deploy playbook, and every guest shows over SSH what the playbook wrote there;
-// status reports every node running at its configured IP, and `hpc destroy --force` leaves nothing.
+// that link and deploys Slurm with the playbook shipped in plugin-hpc: sinfo shows both compute nodes
+// idle in the partition, `srun -N2 hostname` runs on both, status reports every node running at its
+// configured IP and Slurm healthy; the playbook run again changes nothing; after stop and start the
+// nodes are idle again; a compute node whose slurmd cannot start fails a redeploy naming it and the
+// deploy log; `hpc destroy --force` leaves nothing, the cluster's munge key included.
 // The ai-how that does it is the one a user installs: the workspace packages packed and installed
 // into an empty prefix with `npm install -g` (harness/installed-cli.ts), run from outside the
 // repository, so its templates and oclif manifest are the packaged ones.
 import assert from 'node:assert/strict'
-import {mkdtemp, realpath} from 'node:fs/promises'
+import {access, mkdtemp, readFile, realpath} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -28,7 +31,7 @@ interface Status {
   nodes: {name: string; state: string; ip: {configured: string | null; live: string | null}}[]
 }
 
-void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {timeout: 30 * 60_000}, () => {
+void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {timeout: 45 * 60_000}, () => {
   let host: E2eHost | undefined
   let dirs: AiHowDirs | undefined
   let work: string | undefined
@@ -58,40 +61,93 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     await tearDown({host, dirs, work, clusters: () => (cli === undefined ? [] : [{name: 'hpc-tiny', destroy: () => aiHow(['hpc', 'destroy', example, '--force'])}])})
   })
 
-  void it('starts, deploys, reports all running at the configured IPs, and is destroyed without a trace', async (t) => {
+  const ssh = async (ip: string, command: string): Promise<string> => {
+    assert.ok(host && work)
+    const probe = await sshRun(host, {ip, user: 'debian', privateKeyPath: path.join(work, 'output', 'keys', 'hpc-tiny', 'id_ed25519')}, command, 120_000)
+    assert.ok(probe.connected, `no SSH to ${ip}: ${probe.lastError}`)
+    return probe.stdout
+  }
+  const CONTROLLER = NODES[0][1]
+  const COMPUTES = [NODES[1][0], NODES[2][0]]
+  /** Every compute node idle in the compute partition, as sinfo on the controller says. */
+  const assertIdle = async (): Promise<void> => {
+    const sinfo = await ssh(CONTROLLER, "sinfo -N -h -o '%N %P %T'")
+    assert.deepEqual(sinfo.trim().split('\n').sort(), COMPUTES.map((n) => `${n} compute* idle`), sinfo)
+  }
+  const mungeKey = (): string => path.join(work ?? '', 'output', 'keys', 'hpc-tiny', 'munge.key')
+
+  void it('starts and deploys Slurm: sinfo idle, srun -N2 hostname on both, status healthy', async (t) => {
     assert.ok(host && cli)
     t.diagnostic(`ai-how installed from the packed workspaces: ${cli.bin}`)
     const t0 = performance.now()
     const start = await aiHow(['hpc', 'start', example, '--json'])
     t.diagnostic(`hpc start examples/hpc-tiny.yaml: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     assert.equal(start.exitCode, 0, `${start.stdout}\n${start.stderr}`)
-    const started = parseJson(start.stdout) as {status: string; deploy: {ran: boolean; ok: boolean}}
+    const started = parseJson(start.stdout) as {status: string; deploy: {ran: boolean; ok: boolean}; slurm: {healthy: boolean; nodes_up: string}}
     assert.equal(started.status, 'running')
     assert.deepEqual([started.deploy.ran, started.deploy.ok], [true, true])
+    assert.deepEqual([started.slurm.healthy, started.slurm.nodes_up], [true, '2/2'])
 
     // The guests booted the example's own kernel and initrd (through the link), not a test copy.
     const xml = (await virsh(host, ['dumpxml', 'hpc-tiny-controller'])).stdout
     assert.match(xml, new RegExp(`<kernel>${CURRENT}/vmlinuz</kernel>`))
     assert.match(xml, new RegExp(`<initrd>${CURRENT}/initrd.img</initrd>`))
 
-    // What the deploy playbook (smoke.yml) did, seen on each guest: a root-owned marker from its facts.
-    const key = path.join(work ?? '', 'output', 'keys', 'hpc-tiny', 'id_ed25519')
-    for (const [name, ip] of NODES) {
-      const probe = await sshRun(host, {ip, user: 'debian', privateKeyPath: key}, "cat /var/tmp/ai-how-e2e-marker && stat -c '%U %a' /var/tmp/ai-how-e2e-marker", 60_000)
-      assert.ok(probe.connected, `no SSH to ${name} at ${ip}: ${probe.lastError}`)
-      assert.equal(probe.stdout.trim(), `${name} ${ip} bookworm\nroot 644`, `${name}: ${probe.stderr}`)
-    }
+    await assertIdle()
+    const srun = await ssh(CONTROLLER, 'timeout 120 srun -N2 hostname')
+    assert.deepEqual(srun.trim().split('\n').sort(), COMPUTES)
+    // The munge key of this cluster, not the one the Debian package made: the same bytes on the guest.
+    assert.equal((await ssh(CONTROLLER, 'sudo sha256sum /etc/munge/munge.key')).split(' ')[0], (await run('sha256sum', [mungeKey()])).stdout.split(' ')[0])
 
     const status = await aiHow(['hpc', 'status', example, '--json'])
     assert.equal(status.exitCode, 0, `${status.stdout}\n${status.stderr}`)
-    const report = parseJson(status.stdout) as Status
+    const report = parseJson(status.stdout) as Status & {slurm: {healthy: boolean; nodes_up: string}}
     assert.deepEqual(
       report.nodes.map((n) => [n.name, n.state, n.ip.live]),
       NODES.map(([name, ip]) => [name, 'running', ip]),
     )
+    assert.deepEqual([report.slurm.healthy, report.slurm.nodes_up], [true, '2/2'])
+  })
 
+  void it('the shipped playbook run again changes nothing', async (t) => {
+    const t0 = performance.now()
+    const again = await aiHow(['hpc', 'start', example, '--redeploy', '--json'])
+    t.diagnostic(`hpc start --redeploy: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    assert.equal(again.exitCode, 0, `${again.stdout}\n${again.stderr}`)
+    const log = await readFile((parseJson(again.stdout) as {deploy: {log_file: string}}).deploy.log_file, 'utf8')
+    const recap = log.split('\n').filter((l) => /^hpc-tiny-\S+\s+: ok=/.test(l))
+    assert.equal(recap.length, 3, log.slice(-2000))
+    for (const line of recap) assert.match(line, /changed=0 .*failed=0/, line)
+  })
+
+  void it('stop, then start: the compute nodes are idle again', async (t) => {
+    const stop = await aiHow(['hpc', 'stop', example, '--json'])
+    assert.equal(stop.exitCode, 0, `${stop.stdout}\n${stop.stderr}`)
+    const t0 = performance.now()
+    const start = await aiHow(['hpc', 'start', example, '--json'])
+    t.diagnostic(`hpc start of the stopped cluster: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    assert.equal(start.exitCode, 0, `${start.stdout}\n${start.stderr}`)
+    assert.equal((parseJson(start.stdout) as {slurm: {healthy: boolean}}).slurm.healthy, true)
+    await assertIdle()
+  })
+
+  void it('a compute node whose slurmd cannot start fails the deploy, named, with the deploy log', async () => {
+    await ssh(NODES[2][1], 'sudo systemctl mask --now slurmd')
+    const res = await aiHow(['hpc', 'start', example, '--redeploy'])
+    assert.notEqual(res.exitCode, 0, res.stdout)
+    assert.match(res.stderr, /DEPLOY_FAILED|the deploy failed/)
+    assert.match(res.stderr, /hpc-tiny-compute-02/)
+    const log = /logs\/hpc-tiny-deploy-\S+\.log/.exec(res.stderr)?.[0]
+    assert.ok(log, res.stderr)
+    assert.match(await readFile(path.join(work ?? '', 'output', log), 'utf8'), /slurmd/)
+  })
+
+  void it('destroy --force leaves nothing, the munge key included', async () => {
+    assert.ok(host)
+    await access(mungeKey())
     const destroy = await aiHow(['hpc', 'destroy', example, '--force'])
     assert.equal(destroy.exitCode, 0, `${destroy.stdout}\n${destroy.stderr}`)
     assert.deepEqual(await findLeftovers(host, 'hpc-tiny'), [])
+    await assert.rejects(access(mungeKey()), {code: 'ENOENT'})
   })
 })

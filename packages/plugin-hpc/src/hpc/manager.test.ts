@@ -5,17 +5,19 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {access, readFile, writeFile} from 'node:fs/promises'
+import {access, readFile, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
-import type {ClusterContext, Deployer} from '@ai-how/core'
+import type {ClusterContext, DeployResult, Deployer, HealthChecker} from '@ai-how/core'
 import type {HpcClusterConfig} from '../kind/types.js'
 import {fixtureCluster, makeFixture, removeFixtures} from '../vm/testing/cluster-fixture.js'
 import type {Fixture} from '../vm/testing/cluster-fixture.js'
 import {hpcDeployer} from './deployer.js'
 import {createHpcInventoryGenerator} from './inventory-generator.js'
 import {HpcClusterManager} from './manager.js'
+import {mungeKeyPath} from './munge-key.js'
+import {builtinPlaybookPath} from '../playbooks-dir.js'
 
 function section(f: Fixture, playbook?: string): HpcClusterConfig {
   const node = {cpu_cores: 1, memory_gb: 1, disk_gb: 10}
@@ -49,13 +51,13 @@ function requireAnsible(): void {
 void describe('HpcClusterManager', () => {
   void it('writes the inventory of the running nodes after SSH, with the cluster key and known_hosts', async () => {
     const f = await makeFixture(fixtureCluster('lab', 1))
-    const result = await manager(f, section(f)).start(f.run)
+    const result = await manager(f, section(f), true).start(f.run)
     const inventory = await readFile(path.join(f.spec.outputDir, 'lab', 'inventory.ini'), 'utf8')
     assert.match(inventory, /^lab-controller ansible_host=10\.50\.0\.10 /m)
     assert.match(inventory, /^lab-compute-01 ansible_host=10\.50\.0\.11 /m)
     assert.ok(inventory.includes(`ansible_ssh_common_args="-o 'UserKnownHostsFile=\\"${f.spec.ssh.knownHostsFile}\\"' -o StrictHostKeyChecking=yes"`), inventory)
     assert.ok(inventory.includes(path.join(f.spec.outputDir, 'keys', 'lab', 'id_ed25519')))
-    assert.deepEqual(result.deploy, {ran: false, reason: 'no deploy.playbook in the config'})
+    assert.deepEqual(result.deploy, {ran: false, reason: '--skip-deploy'})
   })
 
   void it('a failing deploy rolls the run back, inventory included; a later run with --skip-deploy skips it', async () => {
@@ -117,6 +119,63 @@ void describe('HpcClusterManager', () => {
     })
     const again = await manager(f, section(f, playbook)).start(f.run)
     assert.deepEqual(again.deploy, {ran: false, reason: 'no VM was created and the last deploy succeeded'})
+  })
+
+  void it('with no deploy.playbook: generates the munge key, deploys, checks Slurm health and records builtin + slurm; destroy removes the key', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const hpc = section(f)
+    const deployed: string[] = []
+    const deployer: Deployer = {
+      deploy: async () => {
+        const key = await stat(mungeKeyPath(f.spec.outputDir, 'lab'))
+        deployed.push((key.mode & 0o777).toString(8))
+        return {ok: true, summary: 'slurm.yml succeeded', builtin: true, playbook: builtinPlaybookPath(), logFile: '/out/logs/lab-deploy.log'} as DeployResult
+      },
+    }
+    const healthChecker: HealthChecker = {check: () => Promise.resolve({healthy: true, checks: [{name: 'slurm nodes', ok: true, message: '1/1 compute node(s) up'}], details: {nodes_up: '1/1'}})}
+    const m = new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer, healthChecker}}, {section: hpc, skipDeploy: false})
+    await m.start(f.run)
+    assert.deepEqual(deployed, ['600'], 'the key exists, 0600, when the deploy runs')
+    const entry = (await new StateStore(f.spec.statePath).getEntry('hpc_cluster')) as unknown as {deploy: {builtin: boolean; ok: boolean; playbook: string}; slurm: {healthy: boolean; nodes_up: string}}
+    assert.equal(entry.deploy.builtin, true)
+    assert.equal(entry.deploy.playbook, builtinPlaybookPath())
+    assert.equal(entry.slurm.healthy, true)
+    assert.equal(entry.slurm.nodes_up, '1/1')
+    const again = await m.start(f.run)
+    assert.deepEqual(again.deploy, {ran: false, reason: 'no VM was created and the last deploy succeeded'})
+    const forced = await new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer, healthChecker}}, {section: hpc, skipDeploy: false, redeploy: true}).start(f.run)
+    assert.equal((forced.deploy as {ran: boolean}).ran, true, '--redeploy runs it anyway')
+    await m.stop(f.run, 5000)
+    const stopped = (await new StateStore(f.spec.statePath).getEntry('hpc_cluster')) as unknown as {deploy: {builtin: boolean}; slurm: {healthy: unknown; nodes_up: string}}
+    assert.deepEqual([stopped.deploy.builtin, stopped.slurm.healthy, stopped.slurm.nodes_up], [true, null, '1/1'], 'stopped: no healthy claim, the deploy facts kept')
+    await m.destroy(f.run, {confirmed: true})
+    await assert.rejects(access(mungeKeyPath(f.spec.outputDir, 'lab')), {code: 'ENOENT'})
+  })
+
+  void it('an unhealthy Slurm fails the start naming each node with its reason and the deploy log; the new munge key is rolled back', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const hpc = section(f)
+    const deployer: Deployer = {deploy: () => Promise.resolve({ok: true, summary: 'ok', builtin: true, playbook: builtinPlaybookPath(), logFile: '/out/logs/lab-deploy-1.log'} as DeployResult)}
+    const healthChecker: HealthChecker = {check: () => Promise.resolve({healthy: false, checks: [{name: 'slurm nodes', ok: false, message: 'lab-compute-01: down* (Not responding)'}]})}
+    const m = new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer, healthChecker}}, {section: hpc, skipDeploy: false, healthTimeoutMs: 1000})
+    await assert.rejects(m.start(f.run), (e: {code?: string; message?: string}) => {
+      assert.equal(e.code, 'SLURM_UNHEALTHY')
+      assert.match(e.message ?? '', /lab-compute-01: down\* \(Not responding\)/)
+      assert.match(e.message ?? '', /deploy log: \/out\/logs\/lab-deploy-1\.log/)
+      return true
+    })
+    await assert.rejects(access(mungeKeyPath(f.spec.outputDir, 'lab')), {code: 'ENOENT'})
+  })
+
+  void it('does not check Slurm health after a deploy of the config own playbook', async () => {
+    const f = await makeFixture(fixtureCluster('lab', 1))
+    const hpc = section(f, path.join(f.dir, 'site.yml'))
+    const deployer: Deployer = {deploy: () => Promise.resolve({ok: true, summary: 'ok', builtin: false} as DeployResult)}
+    let checked = 0
+    const healthChecker: HealthChecker = {check: () => Promise.resolve({healthy: false, checks: [{name: 'x', ok: false, message: String(++checked)}]})}
+    await new HpcClusterManager(f.spec, {...f.deps, extensions: {ctx: context(f, hpc), deployer, healthChecker}}, {section: hpc, skipDeploy: false}).start(f.run)
+    assert.equal(checked, 0)
+    await assert.rejects(access(mungeKeyPath(f.spec.outputDir, 'lab')), {code: 'ENOENT'}, 'no munge key for an own playbook')
   })
 })
 

@@ -8,6 +8,10 @@ export const DEFAULT_DRAIN_TIMEOUT_S = 120
 export interface HpcOptions {
   section: HpcClusterConfig
   skipDeploy: boolean
+  /** start: run the deploy even when no VM was created and the last deploy succeeded. */
+  redeploy?: boolean
+  /** start: bound on the wait for the Slurm nodes after the deploy (ms). */
+  healthTimeoutMs?: number
   /** stop: do not drain the compute nodes in Slurm. */
   skipDrain?: boolean
   /** stop: how long the drain may wait for running jobs (default DEFAULT_DRAIN_TIMEOUT_S). */

@@ -17,6 +17,7 @@ export function hpcOptions(ctx: ClusterContext): HpcOptions {
   return {
     section: hpcSection(ctx),
     skipDeploy: booleanOption(ctx.options, 'skip-deploy'),
+    redeploy: booleanOption(ctx.options, 'redeploy'),
     skipDrain: booleanOption(ctx.options, 'skip-drain'),
     drainTimeoutMs: Math.max(0, numberOption(ctx.options, 'drain-timeout') ?? DEFAULT_DRAIN_TIMEOUT_S) * 1000,
     removeNodes: booleanOption(ctx.options, 'remove-nodes'),

@@ -103,7 +103,7 @@ void describe('hpc stop and start with Slurm', () => {
     assert.equal(stopped.status, 'stopped')
     assert.equal(drained(stopped).reachable, false)
     assert.ok(f.warnings.some((w) => w.includes('did not answer or slurmctld is down')), f.warnings.join('\n'))
-    assert.equal((await entryOf(f)).slurm, undefined)
+    assert.equal((await entryOf(f)).slurm ?? null, null)
   })
 
   void it('--skip-drain, or a cluster whose Slurm ai-how does not manage: no Slurm command at all', async () => {

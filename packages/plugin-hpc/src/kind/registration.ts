@@ -5,6 +5,7 @@ import {hpcClusterSchema} from './schema/hpc.js'
 import {hpcDeployer} from '../hpc/deployer.js'
 import {hpcInventoryGenerator} from '../hpc/inventory-generator.js'
 import {hpcProvisioner} from '../hpc/provisioner.js'
+import {hpcHealthChecker} from '../hpc/slurm-health.js'
 
 export const hpcClusterKind: ClusterKindRegistration = {
   key: HPC_KIND,
@@ -16,4 +17,5 @@ export const hpcClusterKind: ClusterKindRegistration = {
   provisioner: hpcProvisioner,
   inventoryGenerator: hpcInventoryGenerator,
   deployer: hpcDeployer,
+  healthChecker: hpcHealthChecker,
 }

@@ -13,6 +13,12 @@ export const skipDeployFlag = Flags.boolean({
   default: false,
 })
 
+export const redeployFlag = Flags.boolean({
+  description: 'run the deploy playbook even when no VM was created and the last deploy succeeded',
+  default: false,
+  exclusive: ['skip-deploy'],
+})
+
 export const sshTimeoutFlag = Flags.integer({
   description: 'seconds each started VM gets to answer SSH (software-emulated guests need about a minute)',
   default: DEFAULT_SSH_TIMEOUT_S,

@@ -1,7 +1,7 @@
 // Kind-neutral pieces of the `ai-how <kind> ...` commands, for the hpc kind, plugin-cloud and
 // third-party VM kinds: shared flags, the human summaries and status table, the destroy
 // confirmation, and what a provisioner builds from its context (deps, run settings).
-export {forceFlag, keepOnFailureFlag, skipDeployFlag, sshTimeoutFlag, stopTimeoutFlag, strictCloudInitFlag, suspendFlag} from './flags.js'
+export {forceFlag, keepOnFailureFlag, redeployFlag, skipDeployFlag, sshTimeoutFlag, stopTimeoutFlag, strictCloudInitFlag, suspendFlag} from './flags.js'
 export {destroySummary, startSummary, stopSummary} from './summaries.js'
 export {renderStatusTable} from './status-table.js'
 export {confirmDestroy} from './confirm.js'
