@@ -131,7 +131,7 @@ async function checkCut(length: number): Promise<void> {
   assert.ok(copy !== undefined, 'the writers kept a copy')
 }
 
-void describe('a state file truncated at every 10% of its length', {concurrency: 3}, () => {
+void describe('a state file truncated at every 10% of its length', () => {
   before(() => {
     assert.ok(readdirSync(path.join(root, 'packages/core/dist')).includes('index.js'), 'run `npm run build` first')
     const cloud = GOOD_STATE.indexOf('"cloud_cluster"')
