@@ -94,18 +94,36 @@ void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', 
     }
   }
 
-  /** `hpc status --json` agrees with what libvirt lists; returns it. */
-  async function statusTellsTruth(): Promise<Status> {
+  /** What libvirt has of the cluster: the network, the pool, and each domain's state ('absent' when none). */
+  async function libvirtView(names: readonly string[]): Promise<{network: boolean; pool: boolean; domains: Map<string, string>}> {
     assert.ok(host)
+    const defined = await virshNames(host, ['list', '--all', '--name'])
+    const domains = new Map<string, string>()
+    for (const name of names) domains.set(name, defined.includes(name) ? (await virsh(host, ['domstate', name])).stdout.trim().replace(' ', '') : 'absent')
+    return {
+      network: (await virshNames(host, ['net-list', '--all', '--name'])).includes(`${c.name}-network`),
+      pool: (await virshNames(host, ['pool-list', '--all', '--name'])).includes(`${c.name}-pool`),
+      domains,
+    }
+  }
+
+  /**
+   * `hpc status --json` (exit 0) agrees with what libvirt lists, read just before and just after it
+   * (a guest told to power off by a killed stop may still be going down); returns it.
+   */
+  async function statusTellsTruth(): Promise<Status> {
+    const names = [controller(), `${c.name}-compute-01`]
+    const before = await libvirtView(names)
     const r = await aiHow(['hpc', 'status', c.config, '--json'])
     assert.equal(r.exitCode, 0, show(r))
+    const after = await libvirtView(names)
     const s = parseJson(r.stdout) as Status
-    assert.equal(s.network.exists, (await virshNames(host, ['net-list', '--all', '--name'])).includes(`${c.name}-network`), 'network')
-    assert.equal(s.pool.exists, (await virshNames(host, ['pool-list', '--all', '--name'])).includes(`${c.name}-pool`), 'pool')
-    const domains = await virshNames(host, ['list', '--all', '--name'])
+    assert.ok([before.network, after.network].includes(s.network.exists), `network: status ${String(s.network.exists)}`)
+    assert.ok([before.pool, after.pool].includes(s.pool.exists), `pool: status ${String(s.pool.exists)}`)
+    assert.deepEqual(s.nodes.map((n) => n.name), names)
     for (const node of s.nodes) {
-      const live: string = domains.includes(node.name) ? (await virsh(host, ['domstate', node.name])).stdout.trim().replace(' ', '') : 'absent'
-      assert.equal(node.state, live, `${node.name}: status says ${node.state}, libvirt ${live}`)
+      const seen = [before.domains.get(node.name), after.domains.get(node.name)]
+      assert.ok(seen.includes(node.state), `${node.name}: status says ${node.state}, libvirt ${seen.join(' then ')}`)
     }
     const entry = existsSync(c.state) ? (await readState(c)).entry : undefined
     assert.equal(s.recorded_status, entry?.status ?? null)
