@@ -1,7 +1,9 @@
 // Issue 11 §2, crash-safety of the hpc kind on a real libvirtd: `kill -9` of ai-how in each phase,
 // with ONE cluster whose one VM boots (its compute node is only defined: auto_start false). The
 // phase is seen in start's plain progress lines (or, for the deploy, the ansible-playbook child),
-// never guessed by sleeping. One chain of starts, each resuming what the killed one left:
+// never guessed by sleeping. First, a start whose pool folder is a 64 MiB tmpfs fails in the base
+// import with "No space left on device" and removes what it made. Then one chain of starts, each
+// resuming what the killed one left:
 //  1. two `hpc start`s at once: one proceeds, the other is refused at once naming its pid and
 //     command; the one that proceeds is killed during the base import (shared objects); status tells
 //     what exists; no state entry was written, and `destroy --force` finds everything by ownership;
@@ -14,13 +16,13 @@
 // After each kill: `hpc status --json` (exit 0) says what libvirt has. At the end nothing of the
 // cluster is left: no domain, volume, seed, pool, network, lock file or known_hosts entry.
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {e2eDir, ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, runAiHow, spawnAiHow, tearDown, virsh, virshNames} from './harness/index.js'
+import {e2eDir, ensureGuestImage, ensureHost, findLeftovers, inNetns, makeAiHowDirs, runAiHow, spawnAiHow, tearDown, virsh, virshNames} from './harness/index.js'
 import type {AiHowDirs, CmdResult, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
@@ -158,12 +160,41 @@ void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', 
     await tearDown({host, dirs, work, clusters: () => [{name: c.name, destroy: () => aiHow(['hpc', 'destroy', c.config, '--force'])}]})
   })
 
+  void it('disk full during the base import (a 64 MiB tmpfs as the pool folder): a clear error, what the run made removed, the state file intact', async (t) => {
+    assert.ok(host && dirs && work)
+    const root = path.join(work, 'small-pool')
+    await mkdir(root)
+    const mounted = await inNetns(host, 'mount', ['-t', 'tmpfs', '-o', 'size=64m', 'ai-how-e2e-full', root], {reject: false})
+    assert.equal(mounted.exitCode, 0, mounted.stderr)
+    try {
+      const before = `${JSON.stringify({version: 1, gpu_allocations: {}, note: 'kept as it is'}, null, 2)}\n`
+      await mkdir(c.output, {recursive: true})
+      await writeFile(c.state, before)
+      const t0 = performance.now()
+      const start = await runAiHow(host, ['hpc', 'start', c.config, '--skip-deploy', '--json', '--state', c.state], {dirs, env: {AI_HOW_POOL_ROOT: root}, timeoutMs: 10 * 60_000})
+      t.diagnostic(`start on a full disk: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      assert.equal(start.exitCode, 1, show(start))
+      const error = parseJson(start.stdout) as {code: string; message: string}
+      t.diagnostic(`${error.code}: ${error.message}`)
+      assert.match(error.message, /no space left on device/i)
+      assert.equal(await readFile(c.state, 'utf8'), before, 'the state file is byte for byte as before')
+      await assertNothingLeft()
+    } finally {
+      await inNetns(host, 'umount', [root], {reject: false})
+    }
+  })
+
   void it('two starts at once: one is refused naming the other; the other, killed in the base import, leaves what destroy --force finds by ownership', async (t) => {
     assert.ok(host && dirs)
     const t0 = performance.now()
-    const args = ['hpc', 'start', c.config, '--skip-deploy', '--state', c.state]
+    const args = ['hpc', 'start', c.config, '--skip-deploy', '--json', '--state', c.state]
     const first = spawnAiHow(host, args, {dirs})
     const second = spawnAiHow(host, args, {dirs})
+    // Whatever fails below, neither start outlives this test.
+    t.after(async () => {
+      for (const child of [first, second]) child.kill('SIGKILL')
+      await Promise.all([first.result, second.result])
+    })
     const refused = await Promise.race([first.result.then((r) => ({r, other: second})), second.result.then((r) => ({r, other: first}))])
     assert.equal(refused.r.exitCode, 1, show(refused.r))
     const error = parseJson(refused.r.stdout) as {code: string; message: string}
