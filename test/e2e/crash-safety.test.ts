@@ -60,26 +60,25 @@ void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', 
   const controller = (): string => `${c.name}-controller`
 
   /** Runs ai-how ARGS until `reached` says its phase has come, then kills it with SIGKILL (and its deploy's children). */
-  async function killIn(args: string[], reached: (stderr: string, pid: number | undefined) => boolean | Promise<boolean>, beside?: (pid: number) => Promise<void>): Promise<string> {
+  async function killIn(args: string[], reached: (stderr: string, pid: number) => boolean | Promise<boolean>, beside?: (pid: number) => Promise<void>): Promise<string> {
     assert.ok(host && dirs)
     const child = spawnAiHow(host, [...args, '--state', c.state], {dirs})
     let stderr = ''
-    let exited = false
+    const ended = {now: false}
     child.onStderr((text) => { stderr += text })
-    void child.result.then(() => { exited = true })
-    let pid: number | undefined
+    void child.result.then(() => { ended.now = true })
+    const pid = child.pid
+    assert.ok(pid !== undefined, 'ai-how started')
     let besideDone = beside === undefined
     for (;;) {
-      assert.ok(!exited, `ai-how ${args.join(' ')} ended before the phase came:\n${show(await child.result)}`)
-      pid ??= await lockHolder()
-      if (pid !== undefined && !besideDone && beside !== undefined) {
+      if (ended.now) assert.fail(`ai-how ${args.join(' ')} ended before the phase came:\n${show(await child.result)}`)
+      if (!besideDone && beside !== undefined && (await lockHolder()) === pid) {
         await beside(pid)
         besideDone = true
       }
       if (besideDone && (await reached(stderr, pid))) break
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    assert.ok(pid !== undefined)
     const children = descendantsOf(pid)
     child.kill('SIGKILL')
     killAll(children.filter((p) => p.command.includes('ansible') || p.command.includes('ssh')).map((p) => p.pid))
@@ -265,7 +264,7 @@ void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', 
   void it('a start killed in its deploy, then one that completes the deploy', async () => {
     const smoke = await readFile(c.config, 'utf8')
     await writeFile(c.config, smoke.replace(/playbook: .*\n/, `playbook: ${sleeping}\n`))
-    await killIn(['hpc', 'start', c.config], (_stderr, pid) => pid !== undefined && descendantsOf(pid).some((p) => p.command.includes('ansible-playbook')))
+    await killIn(['hpc', 'start', c.config], (_stderr, pid) => descendantsOf(pid).some((p) => p.command.includes('ansible-playbook')))
     const s = await statusTellsTruth()
     assert.equal(s.status, 'running')
     await writeFile(c.config, smoke.replace(/playbook: .*\n/, `playbook: ${path.join(e2eDir, 'playbooks', 'smoke.yml')}\n`))
