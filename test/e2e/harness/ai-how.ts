@@ -54,6 +54,8 @@ export async function runAiHow(host: E2eHost, args: readonly string[], options: 
 
 /** A running ai-how: its stderr as it comes, a way to signal it, and its result once it exits. */
 export interface RunningAiHow {
+  /** The pid of ai-how itself (nsenter execs it). */
+  pid: number | undefined
   onStderr(listener: (text: string) => void): void
   kill(signal: NodeJS.Signals): void
   result: Promise<CmdResult>
@@ -81,6 +83,7 @@ export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunA
     ...(options.terminalInput === undefined ? {stdin: 'ignore' as const} : {input: options.terminalInput}),
   })
   return {
+    pid: child.pid,
     onStderr: (listener) => { child.stderr.on('data', (chunk: Buffer) => { listener(chunk.toString()) }) },
     kill: (signal) => { child.kill(signal) },
     result: child.then((r) => ({exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr})),

@@ -29,6 +29,11 @@ const RECORDED: readonly [string, string][] = [
     "error: Failed to start domain 'demo-compute-01'\nerror: unsupported configuration: Domain requires KVM, but it is not available. Check that virtualization is enabled in the host BIOS, and host configuration is setup to load the kvm modules.\n",
   ],
   ['HYPERVISOR_NO_KVM', "error: Failed to define domain from /dev/stdin\nerror: invalid argument: could not find capabilities for arch=x86_64 domaintype=kvm \n"],
+  // Recorded by test/e2e/crash-safety.test.ts: the base import into a pool folder on a full filesystem.
+  [
+    'HYPERVISOR_DISK_FULL',
+    "error: cannot send data to volume demo-base.qcow2\nerror: Unable to write /var/lib/libvirt/images/ai-how/demo/demo-base.qcow2: No space left on device\n",
+  ],
   // qemu (as libvirt-qemu) cannot read an image under /root.
   [
     'HYPERVISOR_PERMISSION_DENIED',

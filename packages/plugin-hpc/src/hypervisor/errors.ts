@@ -39,6 +39,13 @@ const RULES: readonly Rule[] = [
     ],
   },
   {
+    code: 'HYPERVISOR_DISK_FULL',
+    test: /No space left on device|Disk quota exceeded/,
+    actions: [
+      'Free space on the filesystem of the storage pool (the folder in the message; `df -h` shows what is left), or put the pools on a larger one with AI_HOW_POOL_ROOT=FOLDER, then retry.',
+    ],
+  },
+  {
     code: 'HYPERVISOR_PERMISSION_DENIED',
     test: /Permission denied/,
     actions: [

@@ -1,0 +1,292 @@
+// Issue 11 §2, crash-safety of the hpc kind on a real libvirtd: `kill -9` of ai-how in each phase,
+// with ONE cluster whose one VM boots (its compute node is only defined: auto_start false). The
+// phase is seen in start's plain progress lines (or, for the deploy, the ansible-playbook child),
+// never guessed by sleeping. First, a start whose pool folder is a 64 MiB tmpfs fails in the base
+// import with "No space left on device" and removes what it made. Then one chain of starts, each
+// resuming what the killed one left:
+//  1. two `hpc start`s at once: one proceeds, the other is refused at once naming its pid and
+//     command; the one that proceeds is killed during the base import (shared objects); status tells
+//     what exists; no state entry was written, and `destroy --force` finds everything by ownership;
+//  2. a start killed while it creates the nodes (a `destroy` racing it is refused naming it);
+//  3. a start killed while it waits for SSH (the domain runs);
+//  4. a start that completes: the same domain (UUID), nothing duplicated;
+//  5. a start killed in its deploy (a playbook that sleeps), then one that completes the deploy;
+//  6. `hpc stop` killed while it shuts the VM down, then a start that completes;
+//  7. `hpc destroy --force` killed while it removes the domains, then one that removes the rest.
+// After each kill: `hpc status --json` (exit 0) says what libvirt has. At the end nothing of the
+// cluster is left: no domain, volume, seed, pool, network, lock file or known_hosts entry.
+import assert from 'node:assert/strict'
+import {mkdir, mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises'
+import {existsSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {e2eDir, ensureGuestImage, ensureHost, findLeftovers, inNetns, makeAiHowDirs, runAiHow, spawnAiHow, tearDown, virsh, virshNames} from './harness/index.js'
+import type {AiHowDirs, CmdResult, E2eHost, GuestImage} from './harness/index.js'
+import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
+import type {E2eCluster} from './hpc/cluster.js'
+import {descendantsOf, killAll} from './hpc/processes.js'
+
+const SLEEPING_PLAYBOOK = `- name: ai-how e2e, a deploy that takes long
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: ai-how e2e sleeping task
+      ansible.builtin.command: sleep 600
+`
+
+interface Status {
+  status: string
+  recorded_status: string | null
+  network: {exists: boolean}
+  pool: {exists: boolean}
+  nodes: {name: string; state: string; vm_id: string | null}[]
+}
+
+void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', {timeout: 30 * 60_000}, () => {
+  let host: E2eHost | undefined
+  let image: GuestImage
+  let dirs: AiHowDirs | undefined
+  let c: E2eCluster
+  let work: string | undefined
+  let sleeping: string
+  const aiHow = async (args: string[]): Promise<CmdResult> => {
+    assert.ok(host && dirs)
+    return runAiHow(host, [...args, '--state', c.state], {dirs, timeoutMs: 15 * 60_000})
+  }
+  const show = (r: CmdResult): string => `exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`
+  const lockFile = (): string => `${c.state}.hpc_cluster.lock`
+  const controller = (): string => `${c.name}-controller`
+
+  /** Runs ai-how ARGS until `reached` says its phase has come, then kills it with SIGKILL (and its deploy's children). */
+  async function killIn(args: string[], reached: (stderr: string, pid: number) => boolean | Promise<boolean>, beside?: (pid: number) => Promise<void>): Promise<string> {
+    assert.ok(host && dirs)
+    const child = spawnAiHow(host, [...args, '--state', c.state], {dirs})
+    let stderr = ''
+    const ended = {now: false}
+    child.onStderr((text) => { stderr += text })
+    void child.result.then(() => { ended.now = true })
+    const pid = child.pid
+    assert.ok(pid !== undefined, 'ai-how started')
+    let besideDone = beside === undefined
+    for (;;) {
+      if (ended.now) assert.fail(`ai-how ${args.join(' ')} ended before the phase came:\n${show(await child.result)}`)
+      if (!besideDone && beside !== undefined && (await lockHolder()) === pid) {
+        await beside(pid)
+        besideDone = true
+      }
+      if (besideDone && (await reached(stderr, pid))) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const children = descendantsOf(pid)
+    child.kill('SIGKILL')
+    killAll(children.filter((p) => p.command.includes('ansible') || p.command.includes('ssh')).map((p) => p.pid))
+    const result = await child.result
+    assert.notEqual(result.exitCode, 0, show(result))
+    return stderr
+  }
+
+  async function lockHolder(): Promise<number | undefined> {
+    try {
+      return (JSON.parse(await readFile(lockFile(), 'utf8')) as {pid: number}).pid
+    } catch {
+      return undefined
+    }
+  }
+
+  /** What libvirt has of the cluster: the network, the pool, and each domain's state ('absent' when none). */
+  async function libvirtView(names: readonly string[]): Promise<{network: boolean; pool: boolean; domains: Map<string, string>}> {
+    assert.ok(host)
+    const defined = await virshNames(host, ['list', '--all', '--name'])
+    const domains = new Map<string, string>()
+    for (const name of names) domains.set(name, defined.includes(name) ? (await virsh(host, ['domstate', name])).stdout.trim().replace(' ', '') : 'absent')
+    return {
+      network: (await virshNames(host, ['net-list', '--all', '--name'])).includes(`${c.name}-network`),
+      pool: (await virshNames(host, ['pool-list', '--all', '--name'])).includes(`${c.name}-pool`),
+      domains,
+    }
+  }
+
+  /**
+   * `hpc status --json` (exit 0) agrees with what libvirt lists, read just before and just after it
+   * (a guest told to power off by a killed stop may still be going down); returns it.
+   */
+  async function statusTellsTruth(): Promise<Status> {
+    const names = [controller(), `${c.name}-compute-01`]
+    const before = await libvirtView(names)
+    const r = await aiHow(['hpc', 'status', c.config, '--json'])
+    assert.equal(r.exitCode, 0, show(r))
+    const after = await libvirtView(names)
+    const s = parseJson(r.stdout) as Status
+    assert.ok([before.network, after.network].includes(s.network.exists), `network: status ${String(s.network.exists)}`)
+    assert.ok([before.pool, after.pool].includes(s.pool.exists), `pool: status ${String(s.pool.exists)}`)
+    assert.deepEqual(s.nodes.map((n) => n.name), names)
+    for (const node of s.nodes) {
+      const seen = [before.domains.get(node.name), after.domains.get(node.name)]
+      assert.ok(seen.includes(node.state), `${node.name}: status says ${node.state}, libvirt ${seen.join(' then ')}`)
+    }
+    const entry = existsSync(c.state) ? (await readState(c)).entry : undefined
+    assert.equal(s.recorded_status, entry?.status ?? null)
+    return s
+  }
+
+  /** Nothing of the cluster: libvirt objects, files, locks, the state entry and the cluster's known_hosts. */
+  async function assertNothingLeft(): Promise<void> {
+    assert.ok(host)
+    assert.deepEqual(await findLeftovers(host, c.name), [])
+    const output = existsSync(c.output) ? await readdir(c.output) : []
+    assert.deepEqual(output.filter((n) => n.endsWith('.lock') || n.includes('.tmp')), [], 'no lock or temp file')
+    if (existsSync(c.state)) assert.equal((await readState(c)).entry, undefined)
+    if (existsSync(c.knownHosts)) assert.ok(!(await readFile(c.knownHosts, 'utf8')).includes(c.controllerIp), 'no known_hosts entry')
+  }
+
+  before(async () => {
+    host = await ensureHost()
+    image = await ensureGuestImage()
+    dirs = await makeAiHowDirs()
+    work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-crash-'))
+    c = planCluster(work, 'crash')
+    sleeping = path.join(work, 'sleep.yml')
+    await writeFile(sleeping, SLEEPING_PLAYBOOK)
+    await writeConfig(c, image, [{ip: `${c.subnet}.11`}])
+    const text = (await readFile(c.config, 'utf8')).replace(`ip: ${c.subnet}.11\n`, `ip: ${c.subnet}.11\n        auto_start: false\n`)
+    assert.match(text, /auto_start: false/)
+    await writeFile(c.config, text)
+  })
+
+  after(async () => {
+    await tearDown({host, dirs, work, clusters: () => [{name: c.name, destroy: () => aiHow(['hpc', 'destroy', c.config, '--force'])}]})
+  })
+
+  void it('disk full during the base import (a 64 MiB tmpfs as the pool folder): a clear error, what the run made removed, the state file intact', async (t) => {
+    assert.ok(host && dirs && work)
+    const root = path.join(work, 'small-pool')
+    await mkdir(root)
+    const mounted = await inNetns(host, 'mount', ['-t', 'tmpfs', '-o', 'size=64m', 'ai-how-e2e-full', root], {reject: false})
+    assert.equal(mounted.exitCode, 0, mounted.stderr)
+    try {
+      const before = `${JSON.stringify({version: 1, gpu_allocations: {}, note: 'kept as it is'}, null, 2)}\n`
+      await mkdir(c.output, {recursive: true})
+      await writeFile(c.state, before)
+      const t0 = performance.now()
+      const start = await runAiHow(host, ['hpc', 'start', c.config, '--skip-deploy', '--json', '--state', c.state], {dirs, env: {AI_HOW_POOL_ROOT: root}, timeoutMs: 10 * 60_000})
+      t.diagnostic(`start on a full disk: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      assert.equal(start.exitCode, 1, show(start))
+      const error = parseJson(start.stdout) as {code: string; message: string}
+      t.diagnostic(`${error.code}: ${error.message}`)
+      assert.equal(error.code, 'HYPERVISOR_DISK_FULL')
+      assert.match(error.message, new RegExp(`Unable to write ${root}/${c.name}/.*: No space left on device`))
+      assert.equal(await readFile(c.state, 'utf8'), before, 'the state file is byte for byte as before')
+      await assertNothingLeft()
+    } finally {
+      await inNetns(host, 'umount', [root], {reject: false})
+    }
+  })
+
+  void it('two starts at once: one is refused naming the other; the other, killed in the base import, leaves what destroy --force finds by ownership', async (t) => {
+    assert.ok(host && dirs)
+    const t0 = performance.now()
+    // Plain output (no --json): the progress lines of the one that proceeds say when its base import runs.
+    const args = ['hpc', 'start', c.config, '--skip-deploy', '--state', c.state]
+    const first = spawnAiHow(host, args, {dirs})
+    const second = spawnAiHow(host, args, {dirs})
+    let firstErr = ''
+    let secondErr = ''
+    first.onStderr((text) => { firstErr += text })
+    second.onStderr((text) => { secondErr += text })
+    // Whatever fails below, neither start outlives this test.
+    t.after(async () => {
+      for (const child of [first, second]) child.kill('SIGKILL')
+      await Promise.all([first.result, second.result])
+    })
+    const refused = await Promise.race([first.result.then((r) => ({r, other: second})), second.result.then((r) => ({r, other: first}))])
+    assert.equal(refused.r.exitCode, 1, show(refused.r))
+    const holder = await lockHolder()
+    assert.ok(holder !== undefined)
+    assert.ok(refused.r.stderr.includes(`Error: the cluster ${c.name} (hpc_cluster) is busy: another ai-how command works on it: pid ${holder} (ai-how hpc start ${c.name})`), show(refused.r))
+    t.diagnostic(`second start refused after ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+
+    const proceeding = refused.other
+    const stderr = (): string => (proceeding === first ? firstErr : secondErr)
+    while (!stderr().includes('Base volume')) {
+      assert.ok((await lockHolder()) === holder, `the start ended before the base import:\n${stderr()}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    proceeding.kill('SIGKILL')
+    assert.notEqual((await proceeding.result).exitCode, 0)
+
+    const s = await statusTellsTruth()
+    assert.deepEqual([s.network.exists, s.pool.exists, s.recorded_status, s.nodes.map((n) => n.state)], [true, true, null, ['absent', 'absent']])
+    const destroy = await aiHow(['hpc', 'destroy', c.config, '--force', '--json'])
+    assert.equal(destroy.exitCode, 0, show(destroy))
+    await assertNothingLeft()
+  })
+
+  let uuidBeforeKill = ''
+  void it('a start killed while it creates the nodes (a racing destroy is refused), then one killed while it waits for SSH', async () => {
+    assert.ok(host)
+    await killIn(['hpc', 'start', c.config, '--skip-deploy'], (stderr) => stderr.includes('cloud-init seed'), async (pid) => {
+      const destroy = await aiHow(['hpc', 'destroy', c.config, '--force', '--json'])
+      assert.equal(destroy.exitCode, 1, show(destroy))
+      const error = parseJson(destroy.stdout) as {code: string; message: string}
+      assert.equal(error.code, 'CLUSTER_BUSY', error.message)
+      assert.ok(error.message.includes(`pid ${pid} (ai-how hpc start ${c.name})`), error.message)
+    })
+    await statusTellsTruth()
+    assert.equal(await lockHolder() !== undefined, true, 'the killed start left its lock (taken over by the next command)')
+
+    await killIn(['hpc', 'start', c.config, '--skip-deploy'], (stderr) => stderr.includes('Wait for SSH'))
+    const s = await statusTellsTruth()
+    assert.equal(s.nodes.find((n) => n.name === controller())?.state, 'running')
+    uuidBeforeKill = s.nodes.find((n) => n.name === controller())?.vm_id ?? ''
+    assert.notEqual(uuidBeforeKill, '')
+  })
+
+  void it('start again completes the cluster without duplicating anything', async (t) => {
+    assert.ok(host)
+    const t0 = performance.now()
+    const start = await aiHow(['hpc', 'start', c.config, '--skip-deploy', '--json'])
+    t.diagnostic(`completing start: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    assert.equal(start.exitCode, 0, show(start))
+    const s = await statusTellsTruth()
+    assert.equal(s.status, 'running')
+    assert.equal(s.nodes.find((n) => n.name === controller())?.vm_id, uuidBeforeKill, 'the same domain')
+    assert.deepEqual((await virshNames(host, ['list', '--all', '--name'])).filter((n) => n.includes(c.name)).sort(), [`${c.name}-compute-01`, controller()])
+    const volumes = (await virshNames(host, ['vol-list', '--pool', `${c.name}-pool`])).slice(2).map((row) => row.split(/\s+/)[0] ?? '')
+    t.diagnostic(`volumes: ${volumes.join(' ')}`)
+    assert.equal(new Set(volumes).size, volumes.length)
+    for (const vm of [controller(), `${c.name}-compute-01`]) assert.ok(volumes.filter((v) => v.includes(vm)).length <= 2, `disk and seed only for ${vm}: ${volumes.join(' ')}`)
+    const known = (await readFile(c.knownHosts, 'utf8')).split('\n').filter((l) => l.split(' ')[0]?.split(',').includes(c.controllerIp))
+    assert.equal(known.length, 1, 'one known_hosts entry')
+  })
+
+  void it('a start killed in its deploy, then one that completes the deploy', async () => {
+    const smoke = await readFile(c.config, 'utf8')
+    await writeFile(c.config, smoke.replace(/playbook: .*\n/, `playbook: ${sleeping}\n`))
+    await killIn(['hpc', 'start', c.config], (_stderr, pid) => descendantsOf(pid).some((p) => p.command.includes('ansible-playbook')))
+    const s = await statusTellsTruth()
+    assert.equal(s.status, 'running')
+    await writeFile(c.config, smoke.replace(/playbook: .*\n/, `playbook: ${path.join(e2eDir, 'playbooks', 'smoke.yml')}\n`))
+    const start = await aiHow(['hpc', 'start', c.config, '--json'])
+    assert.equal(start.exitCode, 0, show(start))
+    assert.deepEqual((parseJson(start.stdout) as {deploy?: {ran?: boolean; ok?: boolean}}).deploy, {...(parseJson(start.stdout) as {deploy: object}).deploy, ran: true, ok: true}, 'the deploy ran again and succeeded')
+    assert.equal((await statusTellsTruth()).recorded_status, 'running')
+  })
+
+  void it('stop killed while it shuts the VM down, then a start that completes; destroy killed in the middle, then destroy --force leaves nothing', async (t) => {
+    await killIn(['hpc', 'stop', c.config], (stderr) => stderr.includes('Shut down 1 VM(s)'))
+    await statusTellsTruth()
+    const t0 = performance.now()
+    const start = await aiHow(['hpc', 'start', c.config, '--skip-deploy', '--json'])
+    t.diagnostic(`start after the killed stop: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    assert.equal(start.exitCode, 0, show(start))
+    assert.equal((await statusTellsTruth()).status, 'running')
+
+    await killIn(['hpc', 'destroy', c.config, '--force'], (stderr) => /Remove \d+ domain\(s\)/.test(stderr))
+    await statusTellsTruth()
+    const destroy = await aiHow(['hpc', 'destroy', c.config, '--force', '--json'])
+    assert.equal(destroy.exitCode, 0, show(destroy))
+    await assertNothingLeft()
+  })
+})
