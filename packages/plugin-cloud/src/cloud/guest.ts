@@ -3,30 +3,11 @@
  * keys written by ai-how before the VMs first booted): fetching the admin kubeconfig, stopping kubelet and the container runtime.
  * The runner is injected so that the manager can be tested without guests.
  */
-import {readFile} from 'node:fs/promises'
 import {AiHowError} from '@ai-how/core'
-import {clusterKeyPath, sshExec} from '@ai-how/plugin-hpc'
-import type {ExecResult, VmClusterSpec} from '@ai-how/plugin-hpc'
+import type {GuestRunner} from '@ai-how/plugin-hpc'
 
-/** Runs `command` (words, quoted for the remote shell) as the cluster's SSH user on the VM at `host`. */
-export type GuestRunner = (host: string, command: readonly string[], options: {timeoutMs: number; signal?: AbortSignal}) => Promise<ExecResult>
-
-export function sshGuestRunner(spec: VmClusterSpec): GuestRunner {
-  let key: Promise<string> | undefined
-  return async (host, command, options) => {
-    key ??= readFile(spec.ssh.privateKeyPath ?? clusterKeyPath(spec.outputDir, spec.cluster.name), 'utf8')
-    return sshExec({
-      host,
-      user: spec.ssh.user,
-      privateKey: await key,
-      knownHostsFile: spec.ssh.knownHostsFile,
-      command,
-      timeoutMs: options.timeoutMs,
-      kind: spec.cluster.kind,
-      ...(options.signal === undefined ? {} : {signal: options.signal}),
-    })
-  }
-}
+export {sshGuestRunner} from '@ai-how/plugin-hpc'
+export type {GuestRunner} from '@ai-how/plugin-hpc'
 
 export const ADMIN_CONF = '/etc/kubernetes/admin.conf'
 

@@ -3,32 +3,16 @@
  * and its known_hosts (strict host keys); root commands through `sudo -n`. The runner is injected
  * so that the drain and resume logic can be tested without guests.
  */
-import {readFile} from 'node:fs/promises'
 import {AiHowError} from '@ai-how/core'
-import {sshExec} from '../ssh/exec.js'
+import {sshGuestRunner} from '../ssh/guest-runner.js'
+import type {GuestRunner} from '../ssh/guest-runner.js'
 import type {ExecResult} from '../ssh/exec.js'
-import {clusterKeyPath} from '../ssh/keypair.js'
-import type {VmClusterSpec} from '../vm/types.js'
 
-/** Runs `command` (words, quoted for the remote shell) as the cluster's SSH user on the VM at `host`. */
-export type SlurmRunner = (host: string, command: readonly string[], options: {timeoutMs: number; signal?: AbortSignal}) => Promise<ExecResult>
+/** Runs `command` on the VM at `host` (the cluster's SSH runner, or a fake in tests). */
+export type SlurmRunner = GuestRunner
 
-export function sshSlurmRunner(spec: VmClusterSpec): SlurmRunner {
-  let key: Promise<string> | undefined
-  return async (host, command, options) => {
-    key ??= readFile(spec.ssh.privateKeyPath ?? clusterKeyPath(spec.outputDir, spec.cluster.name), 'utf8')
-    return sshExec({
-      host,
-      user: spec.ssh.user,
-      privateKey: await key,
-      knownHostsFile: spec.ssh.knownHostsFile,
-      command,
-      timeoutMs: options.timeoutMs,
-      kind: spec.cluster.kind,
-      ...(options.signal === undefined ? {} : {signal: options.signal}),
-    })
-  }
-}
+/** Slurm's runner: the cluster's SSH runner. */
+export const sshSlurmRunner = sshGuestRunner
 
 /** The reason `hpc stop` gives the nodes it drains; the next start resumes only nodes with this reason. */
 export const DRAIN_REASON = 'ai-how stop'
