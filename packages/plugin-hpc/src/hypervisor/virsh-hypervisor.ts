@@ -8,12 +8,15 @@ import {domainAddresses} from './addresses.js'
 import {agentShutdownDomain, defineDomain, describeDomains, domainState, domainStates, listDomains, shutdownDomain, undefineDomain} from './domains.js'
 import {guestTime, managedSaveDomain, managedSavedDomains, removeManagedSave, syncGuestTime} from './managed-save.js'
 import {listOwned} from './owned.js'
+import {describeCluster} from './cluster-view.js'
 import {VirshRunner} from './runner.js'
 import type {VirshRunnerOptions} from './runner.js'
 import {createVolume, deleteVolume, importBaseImage, listPools, listVolumes, markPoolOwned, poolCommand, volumePath} from './storage.js'
 import {checkName} from './validate.js'
 import type {
   AddressQuery,
+  ClusterQuery,
+  ClusterView,
   BaseImageMethod,
   DhcpHost,
   DhcpLease,
@@ -228,6 +231,10 @@ export class VirshHypervisor implements Hypervisor {
 
   async domainAddresses(queries: readonly AddressQuery[]): Promise<Map<string, DomainAddress>> {
     return domainAddresses(this.runner, queries)
+  }
+
+  async describeCluster(query: ClusterQuery): Promise<ClusterView> {
+    return describeCluster(this.runner, query)
   }
 
   async listOwned(cluster: string, kind: string): Promise<OwnedObjects> {

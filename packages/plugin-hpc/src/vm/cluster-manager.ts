@@ -134,10 +134,9 @@ export class ClusterManager {
     const previous = await store.getEntry(this.spec.stateKey)
     const live = await readLive(this.deps.hypervisor, this.spec.cluster)
     const record = newStartRecord(planNodes(this.spec.cluster, live.domains), recordedFingerprints(previous))
-    // A suspended VM that start boots is restored from its saved memory (virsh start does it).
+    // A suspended VM that start boots is restored from its saved memory (virsh start does it; the live view says which).
     const booting = record.plan.filter((p) => p.action === 'boot').map((p) => p.node.vmName)
-    const saved = booting.length === 0 ? new Set<string>() : await this.deps.hypervisor.managedSavedDomains(booting)
-    record.restored.push(...booting.filter((n) => saved.has(n)))
+    record.restored.push(...booting.filter((n) => live.managedSaved.has(n)))
     const steps = [...(this.beforeStartSteps?.(record, previous) ?? []), this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), this.steps.clock(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
     const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
     if (!result.ok) {

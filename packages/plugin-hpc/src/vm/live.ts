@@ -15,23 +15,17 @@ export interface LiveCluster {
   pool: PoolSummary | undefined
   /** Domains of the config's nodes that exist, by VM name. */
   domains: Map<string, DomainDetails>
+  /** Which of those hold a managed-save image (start restores them). */
+  managedSaved: Set<string>
 }
 
 export function clusterOwner(cluster: ClusterDescription): Owner {
   return {cluster: cluster.name, kind: cluster.kind}
 }
 
+/** One `describeCluster` call: one virsh process whatever the number of nodes (up to ~95). */
 export async function readLive(hv: Hypervisor, cluster: ClusterDescription): Promise<LiveCluster> {
-  const [networks, pools, domains] = await Promise.all([
-    hv.listNetworks(),
-    hv.listPools(),
-    hv.describeDomains(cluster.nodes.map((n) => n.vmName)),
-  ])
-  return {
-    network: networks.find((n) => n.name === networkName(cluster.name)),
-    pool: pools.find((p) => p.name === poolName(cluster.name)),
-    domains,
-  }
+  return hv.describeCluster({network: networkName(cluster.name), pool: poolName(cluster.name), domains: cluster.nodes.map((n) => n.vmName)})
 }
 
 /** create: no domain yet; boot: ai-how's domain, shut off, to be started; keep: left as it is. */

@@ -59,9 +59,8 @@ export async function planCluster(spec: VmClusterSpec, deps: ClusterManagerDeps,
   const foreign = new Map([...live.domains].filter(([, d]) => !sameOwner(d.owner, clusterOwner(cluster))))
   const ours = new Map([...live.domains].filter(([name]) => !foreign.has(name)))
   const nodes = planNodes(cluster, ours)
-  // A VM suspended by `stop --suspend` is not booted by start: its saved memory is restored (one virsh call for all).
-  const booting = nodes.filter((p) => p.action === 'boot').map((p) => p.node.vmName)
-  const saved = booting.length === 0 ? new Set<string>() : await hv.managedSavedDomains(booting)
+  // A VM suspended by `stop --suspend` is not booted by start: its saved memory is restored (the live view says which).
+  const saved = live.managedSaved
   for (const p of nodes) {
     const {node} = p
     const disk = vmVolumeName(node.vmName)

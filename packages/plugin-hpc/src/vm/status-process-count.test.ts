@@ -41,7 +41,9 @@ void describe('hpc status cost', {skip}, () => {
     const three = await measure(3)
     const thirty = await measure(30)
     assert.equal(thirty.processes, three.processes)
-    assert.ok(three.processes <= 10, `status took ${three.processes} virsh processes`)
+    // One batch for network, pool, domains and managed saves, then the running nodes' addresses
+    // (DHCP leases, then the agent/ARP fallbacks on the test driver): 3, where the listings took 8.
+    assert.ok(three.processes <= 3, `status took ${three.processes} virsh processes`)
     assert.deepEqual(three.states, ['running', 'running', 'shutoff'])
     assert.equal(thirty.states.length, 30)
     assert.equal(thirty.states.filter((s) => s === 'shutoff').length, 10)

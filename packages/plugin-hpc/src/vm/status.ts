@@ -1,7 +1,7 @@
 /**
- * `status`: read-only (nothing is written, nothing is created). Reads the network and pool lists,
- * the config's domains in one batch and the live addresses of the running ones: a bounded number
- * of virsh processes whatever the number of nodes.
+ * `status`: read-only (nothing is written, nothing is created). Reads the cluster's network, pool,
+ * domains and managed saves in one virsh batch, then the live addresses of the running ones: two
+ * virsh processes at most whatever the number of nodes (one when none runs).
  */
 import type {ClusterStateEntry} from '@ai-how/core'
 import {sameOwner} from '../hypervisor/ownership.js'
@@ -31,7 +31,7 @@ export async function clusterStatus(hv: Hypervisor, spec: VmClusterSpec, entry: 
     return d !== undefined && sameOwner(d.owner, owner) && isActiveState(d.state)
   })
   const ours = cluster.nodes.filter((n) => sameOwner(live.domains.get(n.vmName)?.owner, owner) && live.domains.get(n.vmName)?.state === 'shutoff').map((n) => n.vmName)
-  const saved = ours.length === 0 ? new Set<string>() : await hv.managedSavedDomains(ours)
+  const saved = new Set(ours.filter((name) => live.managedSaved.has(name)))
   const addresses = running.length === 0 ? new Map<string, DomainAddress>() : await hv.domainAddresses(running.map((n) => ({domain: n.vmName, mac: macForVm(n.vmName), network: networkName(cluster.name)})))
   const liveIps = new Map([...addresses].map(([name, a]) => [name, a.ip]))
   const nodes: NodeStatus[] = cluster.nodes.map((node) => {

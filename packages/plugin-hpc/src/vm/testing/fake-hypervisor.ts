@@ -7,7 +7,7 @@
 import {HypervisorError} from '@ai-how/core'
 import {detailsFromXml} from '../../hypervisor/domains.js'
 import {ownerFromMetadata, poolMarkerName, sameOwner} from '../../hypervisor/ownership.js'
-import type {AddressQuery, DhcpHost, DhcpLease, DomainAddress, DomainDetails, DomainState, DomainSummary, Hypervisor, NetworkSummary, OwnedObjects, Owner, PoolSummary, VolumeSummary} from '../../hypervisor/types.js'
+import type {AddressQuery, ClusterQuery, ClusterView, DhcpHost, DhcpLease, DomainAddress, DomainDetails, DomainState, DomainSummary, Hypervisor, NetworkSummary, OwnedObjects, Owner, PoolSummary, VolumeSummary} from '../../hypervisor/types.js'
 import {attr, child, parseXml, text} from '../../hypervisor/xml.js'
 import {readNetworkXml} from '../network-xml.js'
 import {FakeStorage} from './fake-storage.js'
@@ -308,6 +308,11 @@ export class FakeHypervisor implements Hypervisor {
       if (ip !== undefined && this.domains.get(q.domain)?.state === 'running') out.set(q.domain, {ip, prefix: 24, mac: q.mac, source: 'lease'})
     }
     return out
+  }
+
+  async describeCluster(query: ClusterQuery): Promise<ClusterView> {
+    const [networks, pools, domains, managedSaved] = await Promise.all([this.listNetworks(), this.listPools(), this.describeDomains(query.domains), this.managedSavedDomains(query.domains)])
+    return {network: networks.find((n) => n.name === query.network), pool: pools.find((p) => p.name === query.pool), domains, managedSaved}
   }
 
   async listOwned(cluster: string, kind: string): Promise<OwnedObjects> {
