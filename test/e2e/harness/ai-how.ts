@@ -7,6 +7,7 @@ import type {CmdResult} from './exec.js'
 import type {E2eHost} from './host.js'
 import {nsenterArgs} from './netns.js'
 import {aiHowBin} from './paths.js'
+import type {TestUser} from './test-user.js'
 
 /** Isolated folders for one ai-how invocation (or a series that shares state). */
 export interface AiHowDirs {
@@ -38,6 +39,12 @@ export interface RunAiHowOptions {
    * terminal would answer a prompt. stdout and stderr then both arrive in stdout.
    */
   terminalInput?: string
+  /**
+   * Run as this user (test-user.ts) instead of root: its uid, gid and supplementary groups (libvirt),
+   * HOME its home. What it must read or write (dirs, cwd, the installed prefix) must be its own or
+   * readable by it: test-user.ts giveTo.
+   */
+  user?: TestUser
 }
 
 /** python3 runs argv on a new pseudo-terminal, copies our stdin to it, and exits with the child's status. */
@@ -67,7 +74,9 @@ export interface RunningAiHow {
  */
 export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): RunningAiHow {
   const cwd = options.cwd ?? options.dirs.root
+  const user = options.user
   const env = {
+    ...(user === undefined ? {} : {HOME: user.home, USER: user.name, LOGNAME: user.name}),
     AI_HOW_DATA_DIR: options.dirs.data,
     AI_HOW_CACHE_DIR: options.dirs.cache,
     AI_HOW_CONFIG_DIR: options.dirs.config,
@@ -77,7 +86,10 @@ export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunA
     ...options.env,
   }
   const bin = options.bin ?? aiHowBin
-  const command = options.terminalInput === undefined ? nsenterArgs(host, cwd, process.execPath, [bin, ...args]) : nsenterArgs(host, cwd, 'python3', ['-c', PTY_WRAPPER, process.execPath, bin, ...args])
+  const argv = options.terminalInput === undefined ? [process.execPath, bin, ...args] : ['python3', '-c', PTY_WRAPPER, process.execPath, bin, ...args]
+  // setpriv execs too (no fork): the pid stays ai-how's (or the pty wrapper's).
+  const [file, ...rest] = user === undefined ? argv : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', ...argv]
+  const command = nsenterArgs(host, cwd, file ?? '', rest)
   const child = execa('nsenter', command, {
     env, cwd, reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
     ...(options.terminalInput === undefined ? {stdin: 'ignore' as const} : {input: options.terminalInput}),
