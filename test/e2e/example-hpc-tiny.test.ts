@@ -16,13 +16,12 @@
 // everything ai-how writes (state, keys, munge key, known_hosts, inventory, deploy log) is theirs.
 import assert from 'node:assert/strict'
 import {access, mkdtemp, readFile, realpath, stat} from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {parseEnvLines} from './harness/env-file.js'
 import {run} from './harness/exec.js'
-import {ensureHost, ensureTestUser, findLeftovers, giveTo, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
+import {ensureHost, ensureTestUser, findLeftovers, giveTo, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, USER_TMP, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, InstalledCli, TestUser} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
 
@@ -59,12 +58,12 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     const built = await run(path.join(repoRoot, 'scripts', 'build-guest-image.sh'), [], {env: {AI_HOW_E2E_CACHE: ''}, timeoutMs: 30 * 60_000})
     const image = parseEnvLines(built.stdout).AI_HOW_E2E_IMAGE ?? ''
     assert.equal(await realpath(path.join(CURRENT, 'base.qcow2')), image, `${CURRENT} is the image the script built`)
-    dirs = await makeAiHowDirs()
-    work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-tiny-'))
-    cli = await installCli(work)
-    // What the test made (the installed prefix, the work and AI_HOW_* folders) becomes the user's, as a
+    // What the test makes (the installed prefix, the work and AI_HOW_* folders) becomes the user's, as a
     // clone and its output/ are the person's own after quickstart.sh; output/ is left to ai-how.
     user = await ensureTestUser()
+    dirs = await makeAiHowDirs('ai-how-e2e-', USER_TMP)
+    work = await mkdtemp(path.join(USER_TMP, 'ai-how-e2e-tiny-'))
+    cli = await installCli(work)
     await giveTo(user, work)
     await giveTo(user, dirs.root)
     // Nested KVM does not work on these machines: the example's own switch turns on emulation. An

@@ -17,9 +17,9 @@ export interface AiHowDirs {
   config: string
 }
 
-/** A fresh temp folder holding data/, cache/ and config/ for AI_HOW_*_DIR. */
-export async function makeAiHowDirs(prefix = 'ai-how-e2e-'): Promise<AiHowDirs> {
-  const root = await mkdtemp(path.join(os.tmpdir(), prefix))
+/** A fresh temp folder (in `parent`, default the temp folder) holding data/, cache/ and config/ for AI_HOW_*_DIR. */
+export async function makeAiHowDirs(prefix = 'ai-how-e2e-', parent = os.tmpdir()): Promise<AiHowDirs> {
+  const root = await mkdtemp(path.join(parent, prefix))
   const dirs = {root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), config: path.join(root, 'config')}
   await Promise.all([mkdir(dirs.data), mkdir(dirs.cache), mkdir(dirs.config)])
   return dirs

@@ -11,6 +11,11 @@
 import {run} from './exec.js'
 
 export const TEST_USER = 'aihow-e2e'
+/**
+ * Where to make the user's temp folders: /tmp itself, not os.tmpdir(), which scripts/run-tests.mjs
+ * points at a folder of the run that only root may enter.
+ */
+export const USER_TMP = '/tmp'
 const GROUP = 'libvirt'
 
 export interface TestUser {
