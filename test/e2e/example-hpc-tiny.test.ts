@@ -21,7 +21,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {parseEnvLines} from './harness/env-file.js'
 import {run} from './harness/exec.js'
-import {ensureHost, ensureTestUser, findLeftovers, giveTo, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, USER_TMP, virsh} from './harness/index.js'
+import {assertUserReachesDaemon, ensureHost, ensureTestUser, findLeftovers, giveTo, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, USER_TMP, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, InstalledCli, TestUser} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
 
@@ -61,6 +61,7 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     // What the test makes (the installed prefix, the work and AI_HOW_* folders) becomes the user's, as a
     // clone and its output/ are the person's own after quickstart.sh; output/ is left to ai-how.
     user = await ensureTestUser()
+    await assertUserReachesDaemon(host, user)
     dirs = await makeAiHowDirs('ai-how-e2e-', USER_TMP)
     work = await mkdtemp(path.join(USER_TMP, 'ai-how-e2e-tiny-'))
     cli = await installCli(work)

@@ -9,6 +9,8 @@
  * folders (which the tests remove). teardown-host.sh leaves it alone, like the installed packages.
  */
 import {run} from './exec.js'
+import type {E2eHost} from './host.js'
+import {inNetns} from './netns.js'
 
 export const TEST_USER = 'aihow-e2e'
 /**
@@ -51,4 +53,15 @@ export async function ensureTestUser(name = TEST_USER): Promise<TestUser> {
 /** chown -R of `dir` to the user (what the test made for it: temp folders, the installed prefix); links are not followed. */
 export async function giveTo(user: TestUser, dir: string): Promise<void> {
   await run('chown', ['-R', '-P', `${user.uid}:${user.gid}`, dir])
+}
+
+/**
+ * Throws unless `user` can manage the harness daemon (virsh inside its namespaces): a daemon started
+ * by an older setup-host.sh (read-write socket for root, polkit) is still running otherwise.
+ */
+export async function assertUserReachesDaemon(host: E2eHost, user: TestUser): Promise<void> {
+  const res = await inNetns(host, 'setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', 'virsh', '-c', host.innerUri, 'uri'], {reject: false, timeoutMs: 30_000, env: {HOME: user.home}})
+  if (res.exitCode !== 0) {
+    throw new Error(`${user.name} (group libvirt) cannot manage the harness libvirtd ${host.libvirtdPid}: ${res.stderr.trim()}. A daemon of an older setup-host.sh (socket not group libvirt's) still runs: let its tests end, or test/e2e/teardown-host.sh when none runs`)
+  }
 }
