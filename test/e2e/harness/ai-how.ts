@@ -7,6 +7,7 @@ import type {CmdResult} from './exec.js'
 import type {E2eHost} from './host.js'
 import {nsenterArgs} from './netns.js'
 import {aiHowBin} from './paths.js'
+import {USER_TMP} from './test-user.js'
 import type {TestUser} from './test-user.js'
 
 /** Isolated folders for one ai-how invocation (or a series that shares state). */
@@ -41,7 +42,7 @@ export interface RunAiHowOptions {
   terminalInput?: string
   /**
    * Run as this user (test-user.ts) instead of root: its uid, gid and supplementary groups (libvirt),
-   * HOME its home. What it must read or write (dirs, cwd, the installed prefix) must be its own or
+   * HOME its home, TMPDIR /tmp. What it must read or write (dirs, cwd, the installed prefix) must be its own or
    * readable by it: test-user.ts giveTo.
    */
   user?: TestUser
@@ -76,7 +77,8 @@ export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunA
   const cwd = options.cwd ?? options.dirs.root
   const user = options.user
   const env = {
-    ...(user === undefined ? {} : {HOME: user.home, USER: user.name, LOGNAME: user.name}),
+    // TMPDIR: run-tests.mjs's is root's only.
+    ...(user === undefined ? {} : {HOME: user.home, USER: user.name, LOGNAME: user.name, TMPDIR: USER_TMP}),
     AI_HOW_DATA_DIR: options.dirs.data,
     AI_HOW_CACHE_DIR: options.dirs.cache,
     AI_HOW_CONFIG_DIR: options.dirs.config,
