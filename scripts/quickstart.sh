@@ -5,12 +5,15 @@
 #   2. Node.js 20.19+ (<23): checked; when missing or too old, says how to get it and stops
 #   3. the Debian packages (libvirt, qemu, dnsmasq, genisoimage, ansible-core, debootstrap, ...):
 #      test/e2e/setup-host.sh --install-only, the list the tests use
-#   4. libvirtd running (systemd) and the invoking user (SUDO_USER) in the libvirt group
+#   4. libvirtd running (systemd) and the invoking user (SUDO_USER) in the libvirt group (qemu:///system
+#      without root) and, where /dev/kvm exists, the kvm group (ai-how checks that its user can open
+#      /dev/kvm before it boots KVM guests; Debian's is root:kvm 0660)
 #   5. npm ci (when node_modules is missing or older than package-lock.json) and npm run build,
 #      as the invoking user
 #   6. `ai-how` on PATH: /usr/local/bin/ai-how, a link to packages/core/bin/run.js (what npm link does)
 #   7. the guest image, built once (~2 min): scripts/build-guest-image.sh
-#   8. `ai-how hpc start examples/hpc-tiny.yaml` (AI_HOW_ENABLE_KVM=false when /dev/kvm is unusable),
+#   8. `ai-how hpc start examples/hpc-tiny.yaml` (AI_HOW_ENABLE_KVM=false when /dev/kvm is unusable
+#      for the user who runs it),
 #      as the invoking user, then how to see its status and destroy it
 #
 #   sudo scripts/quickstart.sh [--install-only | --no-start] [--dry-run]
@@ -78,7 +81,7 @@ say "node $version: ok"
 step "Debian packages (the list of test/e2e/setup-host.sh)"
 run test/e2e/setup-host.sh --install-only
 
-step "libvirtd running, the invoking user in the libvirt group"
+step "libvirtd running, the invoking user in the libvirt (and kvm) group"
 if virsh -q -c qemu:///system version >/dev/null 2>&1; then
   say "libvirtd answers at qemu:///system"
 elif [[ -d /run/systemd/system ]]; then
@@ -87,14 +90,18 @@ else
   ((dry)) || die "libvirtd does not answer at qemu:///system and there is no systemd to start it: start libvirtd, then run this script again"
   say "libvirtd does not answer at qemu:///system (no systemd: start it yourself)"
 fi
-if [[ -z "$user" ]]; then
-  say "run as root without sudo: no user to add to the libvirt group"
-elif id -nG "$user" | tr ' ' '\n' | grep -qx libvirt; then
-  say "$user is in the libvirt group"
-else
-  run usermod -aG libvirt "$user"
-  say "$user can use libvirt in new logins (log out and in, or: newgrp libvirt)"
-fi
+groups=(libvirt)
+[[ -e /dev/kvm ]] && getent group kvm >/dev/null && groups+=(kvm)
+[[ -n "$user" ]] || say "run as root without sudo: no user to add to the groups (${groups[*]})"
+for group in "${groups[@]}"; do
+  [[ -n "$user" ]] || break
+  if id -nG "$user" | tr ' ' '\n' | grep -qx "$group"; then
+    say "$user is in the $group group"
+  else
+    run usermod -aG "$group" "$user"
+    say "$user is in the $group group in new logins (log out and in, or: newgrp $group)"
+  fi
+done
 
 step "npm dependencies and build"
 if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -120,7 +127,10 @@ fi
 if ((start)); then
   step "start the tiny cluster: ai-how hpc start $example"
   kvm=()
-  [[ -r /dev/kvm && -w /dev/kvm ]] || { kvm=(env AI_HOW_ENABLE_KVM=false); say "/dev/kvm is not usable: software emulation (AI_HOW_ENABLE_KVM=false)"; }
+  # As the user who runs ai-how (runuser starts it with the groups of step 4). A dry run only looks as root.
+  if [[ -n "$user" ]] && ! ((dry)); then kvm_usable() { runuser -u "$user" -- test -r /dev/kvm -a -w /dev/kvm; }
+  else kvm_usable() { [[ -r /dev/kvm && -w /dev/kvm ]]; }; fi
+  kvm_usable || { kvm=(env AI_HOW_ENABLE_KVM=false); say "/dev/kvm is not usable${user:+ by $user}: software emulation (AI_HOW_ENABLE_KVM=false)"; }
   if [[ -n "$user" ]]; then
     # The user's libvirt group membership is not in this session yet: sg starts the command with it.
     run runuser -u "$user" -- sg libvirt -c "${kvm[*]:+${kvm[*]} }ai-how hpc start $example"

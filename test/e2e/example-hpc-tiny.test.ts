@@ -10,16 +10,19 @@
 // The ai-how that does it is the one a user installs: the workspace packages packed and installed
 // into an empty prefix with `npm install -g` (harness/installed-cli.ts), run from outside the
 // repository, so its templates and oclif manifest are the packaged ones.
+// And it runs as the user quickstart.sh leaves behind: not root, a member of group libvirt
+// (harness/test-user.ts; the harness daemon's read-write socket is group libvirt's, as on a Debian
+// host), reaching qemu:///system through that group alone. Every ai-how command runs as that user;
+// everything ai-how writes (state, keys, munge key, known_hosts, inventory, deploy log) is theirs.
 import assert from 'node:assert/strict'
-import {access, mkdtemp, readFile, realpath} from 'node:fs/promises'
-import os from 'node:os'
+import {access, mkdtemp, readFile, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {parseEnvLines} from './harness/env-file.js'
 import {run} from './harness/exec.js'
-import {ensureHost, findLeftovers, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
-import type {AiHowDirs, E2eHost, InstalledCli} from './harness/index.js'
+import {assertUserReachesDaemon, ensureHost, ensureTestUser, findLeftovers, giveTo, installCli, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, USER_TMP, virsh} from './harness/index.js'
+import type {AiHowDirs, E2eHost, InstalledCli, TestUser} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
 
 const example = path.join(repoRoot, 'examples', 'hpc-tiny.yaml')
@@ -38,9 +41,15 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
   let work: string | undefined
   let env: Record<string, string> = {}
   let cli: InstalledCli | undefined
+  let user: TestUser | undefined
   const aiHow = async (args: string[]): Promise<{exitCode: number; stdout: string; stderr: string}> => {
-    assert.ok(host && dirs && work && cli)
-    return runAiHow(host, [...args, '--state', path.join(work, 'output', 'state.json')], {dirs, env, bin: cli.bin, timeoutMs: 20 * 60_000})
+    assert.ok(host && dirs && work && cli && user)
+    return runAiHow(host, [...args, '--state', path.join(work, 'output', 'state.json')], {dirs, env, bin: cli.bin, user, timeoutMs: 20 * 60_000})
+  }
+  /** Paths under the output folder (itself included) that are not the user's: ai-how wrote all of them as the user. */
+  const notTheUsers = async (): Promise<string[]> => {
+    assert.ok(work && user)
+    return (await run('find', [path.join(work, 'output'), '-not', '-user', user.name])).stdout.split('\n').filter(Boolean)
   }
 
   before(async () => {
@@ -49,9 +58,15 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     const built = await run(path.join(repoRoot, 'scripts', 'build-guest-image.sh'), [], {env: {AI_HOW_E2E_CACHE: ''}, timeoutMs: 30 * 60_000})
     const image = parseEnvLines(built.stdout).AI_HOW_E2E_IMAGE ?? ''
     assert.equal(await realpath(path.join(CURRENT, 'base.qcow2')), image, `${CURRENT} is the image the script built`)
-    dirs = await makeAiHowDirs()
-    work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-tiny-'))
+    // What the test makes (the installed prefix, the work and AI_HOW_* folders) becomes the user's, as a
+    // clone and its output/ are the person's own after quickstart.sh; output/ is left to ai-how.
+    user = await ensureTestUser()
+    await assertUserReachesDaemon(host, user)
+    dirs = await makeAiHowDirs('ai-how-e2e-', USER_TMP)
+    work = await mkdtemp(path.join(USER_TMP, 'ai-how-e2e-tiny-'))
     cli = await installCli(work)
+    await giveTo(user, work)
+    await giveTo(user, dirs.root)
     // Nested KVM does not work on these machines: the example's own switch turns on emulation. An
     // empty AI_HOW_IMAGE_DIR counts as unset, so the example's own default path is used.
     env = {AI_HOW_IMAGE_DIR: '', AI_HOW_ENABLE_KVM: 'false'}
@@ -88,6 +103,13 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     assert.equal(started.status, 'running')
     assert.deepEqual([started.deploy.ran, started.deploy.ok], [true, true])
     assert.deepEqual([started.slurm.healthy, started.slurm.nodes_up], [true, '2/2'])
+
+    // It ran as the user, not root: what it wrote is theirs (state, the cluster's keys, munge key).
+    assert.ok(user && work)
+    for (const file of ['state.json', 'keys/hpc-tiny/id_ed25519', 'keys/hpc-tiny/munge.key']) {
+      assert.equal((await stat(path.join(work, 'output', file))).uid, user.uid, `output/${file} belongs to ${user.name}`)
+    }
+    assert.deepEqual(await notTheUsers(), [], `everything under output/ belongs to ${user.name}`)
 
     // The guests booted the example's own kernel and initrd (through the link), not a test copy.
     const xml = (await virsh(host, ['dumpxml', 'hpc-tiny-controller'])).stdout
@@ -142,6 +164,8 @@ void describe('examples/hpc-tiny.yaml (README quickstart) on a real libvirtd', {
     assert.equal(recap.length, 3, text.slice(-2000))
     for (const name of [NODES[0][0], NODES[1][0]]) assert.match(recap.find((l) => l.startsWith(`${name} `)) ?? '', /changed=0 .*failed=0/, recap.join('\n'))
     assert.match(recap.find((l) => l.startsWith(`${NODES[2][0]} `)) ?? '', /failed=[1-9]/, recap.join('\n'))
+    // The deploy log, the inventory and known_hosts of both deploys: the user's too.
+    assert.deepEqual(await notTheUsers(), [])
   })
 
   void it('destroy --force leaves nothing, the munge key included', async () => {

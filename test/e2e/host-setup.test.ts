@@ -11,7 +11,7 @@ import {after, before, beforeEach, describe, it} from 'node:test'
 
 import {parseEnvLines} from './harness/env-file.js'
 import {run} from './harness/exec.js'
-import {e2eDir} from './harness/index.js'
+import {e2eDir, ensureTestUser} from './harness/index.js'
 
 interface Started {
   ns: string
@@ -56,7 +56,12 @@ async function assertGone(s: Started): Promise<void> {
   assert.equal(existsSync(path.join(base, 'run', 'host.env')), false, 'state file still there')
 }
 
-const hostQemuConf = async (): Promise<string> => createHash('sha256').update(await readFile('/etc/libvirt/qemu.conf')).digest('hex')
+const hostConf = async (file: string): Promise<string> => createHash('sha256').update(await readFile(path.join('/etc/libvirt', file))).digest('hex')
+const hostQemuConf = async (): Promise<string> => hostConf('qemu.conf')
+
+/** `virsh uri` on the daemon's socket inside its namespaces, as a user given by setpriv's options. */
+const virshAs = async (s: Started, setpriv: string[]): Promise<number> =>
+  (await run('nsenter', ['-t', String(s.libvirtdPid), '-n', '-m', '--', 'setpriv', ...setpriv, '--', 'virsh', '-c', 'qemu:///system', 'uri'], {reject: false, timeoutMs: 30_000, env: {HOME: '/'}})).exitCode
 
 void describe('setup-host.sh / teardown-host.sh', {timeout: 10 * 60_000}, () => {
   before(async () => {
@@ -72,6 +77,7 @@ void describe('setup-host.sh / teardown-host.sh', {timeout: 10 * 60_000}, () => 
 
   void it('runs libvirtd in a new namespace (only loopback, up), reachable from outside, host config untouched', async () => {
     const qemuConfBefore = await hostQemuConf()
+    const libvirtdConfBefore = await hostConf('libvirtd.conf')
     const s = await setup()
     assert.ok(s.created)
     assert.match(s.ns, /^aihow-e2e-\d{14}-[0-9a-f]{6}$/)
@@ -82,6 +88,13 @@ void describe('setup-host.sh / teardown-host.sh', {timeout: 10 * 60_000}, () => 
     assert.match(links.stdout, /<LOOPBACK,UP,LOWER_UP>/)
     assert.match(await readFile(path.join(s.work, 'etc', 'qemu.conf'), 'utf8'), /^user = "root"\ngroup = "root"$/m)
     assert.equal(await hostQemuConf(), qemuConfBefore)
+    // The read-write socket is group libvirt's, as on a Debian host (there through polkit): a user in
+    // that group manages the daemon, one outside it (nobody) does not; the host's libvirtd.conf is untouched.
+    assert.equal((await run('stat', ['-c', '%a %G', path.join(s.work, 'run', 'libvirt-sock')])).stdout, '770 libvirt')
+    const user = await ensureTestUser()
+    assert.equal(await virshAs(s, [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups']), 0, `${user.name} (group libvirt) connects`)
+    assert.notEqual(await virshAs(s, ['--reuid=nobody', '--regid=nogroup', '--clear-groups']), 0, 'nobody does not')
+    assert.equal(await hostConf('libvirtd.conf'), libvirtdConfBefore)
     await teardown()
     await assertGone(s)
   })

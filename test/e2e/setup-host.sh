@@ -7,7 +7,9 @@
 #      run (under ${AI_HOW_E2E_WORK:-/var/tmp/ai-how-e2e}/<namespace>/). So every bridge, dnsmasq and
 #      VM tap lives only in the namespace, the host's libvirt config and any other libvirtd on the
 #      host are left alone, and teardown removes everything by deleting one folder. Its qemu.conf
-#      (a copy of the host's) runs qemu as root: the guests run under TCG with root-owned files.
+#      (a copy of the host's) runs qemu as root: the guests run under TCG with root-owned files; its
+#      libvirtd.conf gives the read-write socket to group libvirt (0770, no polkit: none runs here),
+#      as a Debian host does through polkit, so a user in that group can run ai-how against it.
 # The daemon is reached from anywhere with AI_HOW_E2E_URI (qemu:///system?socket=<run>/run/libvirt-sock),
 # and plain qemu:///system inside (nsenter -t <libvirtd pid> -n -m). What it started is recorded in
 # ${AI_HOW_E2E_RUN_DIR:-/run/ai-how-e2e}/host.env; teardown-host.sh stops exactly that. A second call
@@ -105,6 +107,10 @@ prepare_dirs() { # the run's private libvirt folders
   rm -f "$w"/etc/qemu/*.xml "$w"/etc/qemu/networks/autostart/* "$w"/etc/storage/*.xml "$w"/etc/storage/autostart/* 2>/dev/null || true
   sed -i -E 's/^([[:space:]]*(user|group)[[:space:]]*=)/#\1/' "$w/etc/qemu.conf"
   printf '\n# ai-how e2e: guests run under TCG with root-owned test files\nuser = "root"\ngroup = "root"\n' >>"$w/etc/qemu.conf"
+  # The read-write socket as a Debian host gives it to group libvirt (there through polkit's
+  # 60-libvirt.rules; no polkitd runs here): tests run ai-how as a user in that group (harness/test-user.ts).
+  sed -i -E 's/^([[:space:]]*(unix_sock_group|unix_sock_rw_perms|auth_unix_rw)[[:space:]]*=)/#\1/' "$w/etc/libvirtd.conf"
+  printf '\n# ai-how e2e: group libvirt may manage this daemon, as on a Debian host\nunix_sock_group = "libvirt"\nunix_sock_rw_perms = "0770"\nauth_unix_rw = "none"\n' >>"$w/etc/libvirtd.conf"
 }
 
 start_daemons() {

@@ -61,6 +61,9 @@ void describe('scripts/quickstart.sh', () => {
     assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > (at[k - 1] ?? -1))), `in this order: ${order.join(' | ')}\n${commands.join('\n')}`)
     // the invoking user runs the build and the cluster, and joins the libvirt group (nobody is not in it)
     assert.ok(commands.some((c) => c.startsWith('usermod -aG libvirt nobody')), commands.join('\n'))
+    // and the kvm group where there is a /dev/kvm (ai-how checks that its user can open it; Debian's is root:kvm 0660)
+    const kvmGroup = (await execa('getent', ['group', 'kvm'], {reject: false})).exitCode === 0
+    assert.equal(commands.some((c) => c.startsWith('usermod -aG kvm nobody')), existsSync('/dev/kvm') && kvmGroup, commands.join('\n'))
     assert.ok(commands.some((c) => c.startsWith('runuser -u nobody -- npm run build')), commands.join('\n'))
     assert.match(r.stdout, /ai-how hpc status examples\/hpc-tiny\.yaml/)
     assert.match(r.stdout, /ai-how hpc destroy examples\/hpc-tiny\.yaml --force/)

@@ -7,6 +7,8 @@ import type {CmdResult} from './exec.js'
 import type {E2eHost} from './host.js'
 import {nsenterArgs} from './netns.js'
 import {aiHowBin} from './paths.js'
+import {USER_TMP} from './test-user.js'
+import type {TestUser} from './test-user.js'
 
 /** Isolated folders for one ai-how invocation (or a series that shares state). */
 export interface AiHowDirs {
@@ -16,9 +18,9 @@ export interface AiHowDirs {
   config: string
 }
 
-/** A fresh temp folder holding data/, cache/ and config/ for AI_HOW_*_DIR. */
-export async function makeAiHowDirs(prefix = 'ai-how-e2e-'): Promise<AiHowDirs> {
-  const root = await mkdtemp(path.join(os.tmpdir(), prefix))
+/** A fresh temp folder (in `parent`, default the temp folder) holding data/, cache/ and config/ for AI_HOW_*_DIR. */
+export async function makeAiHowDirs(prefix = 'ai-how-e2e-', parent = os.tmpdir()): Promise<AiHowDirs> {
+  const root = await mkdtemp(path.join(parent, prefix))
   const dirs = {root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), config: path.join(root, 'config')}
   await Promise.all([mkdir(dirs.data), mkdir(dirs.cache), mkdir(dirs.config)])
   return dirs
@@ -38,6 +40,12 @@ export interface RunAiHowOptions {
    * terminal would answer a prompt. stdout and stderr then both arrive in stdout.
    */
   terminalInput?: string
+  /**
+   * Run as this user (test-user.ts) instead of root: its uid, gid and supplementary groups (libvirt),
+   * HOME its home, TMPDIR /tmp. What it must read or write (dirs, cwd, the installed prefix) must be its own or
+   * readable by it: test-user.ts giveTo.
+   */
+  user?: TestUser
 }
 
 /** python3 runs argv on a new pseudo-terminal, copies our stdin to it, and exits with the child's status. */
@@ -67,7 +75,10 @@ export interface RunningAiHow {
  */
 export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunAiHowOptions): RunningAiHow {
   const cwd = options.cwd ?? options.dirs.root
+  const user = options.user
   const env = {
+    // TMPDIR: run-tests.mjs's is root's only.
+    ...(user === undefined ? {} : {HOME: user.home, USER: user.name, LOGNAME: user.name, TMPDIR: USER_TMP}),
     AI_HOW_DATA_DIR: options.dirs.data,
     AI_HOW_CACHE_DIR: options.dirs.cache,
     AI_HOW_CONFIG_DIR: options.dirs.config,
@@ -77,7 +88,10 @@ export function spawnAiHow(host: E2eHost, args: readonly string[], options: RunA
     ...options.env,
   }
   const bin = options.bin ?? aiHowBin
-  const command = options.terminalInput === undefined ? nsenterArgs(host, cwd, process.execPath, [bin, ...args]) : nsenterArgs(host, cwd, 'python3', ['-c', PTY_WRAPPER, process.execPath, bin, ...args])
+  const argv = options.terminalInput === undefined ? [process.execPath, bin, ...args] : ['python3', '-c', PTY_WRAPPER, process.execPath, bin, ...args]
+  // setpriv execs too (no fork): the pid stays ai-how's (or the pty wrapper's).
+  const [file, ...rest] = user === undefined ? argv : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', ...argv]
+  const command = nsenterArgs(host, cwd, file ?? '', rest)
   const child = execa('nsenter', command, {
     env, cwd, reject: false, timeout: options.timeoutMs ?? 20 * 60_000,
     ...(options.terminalInput === undefined ? {stdin: 'ignore' as const} : {input: options.terminalInput}),

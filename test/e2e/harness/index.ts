@@ -1,6 +1,7 @@
 // The e2e harness: a namespaced libvirtd (host.ts), the cached guest image (image.ts), running
 // commands where the guests are (netns.ts), the real ai-how binary (ai-how.ts), SSH and Ansible
-// against guests (ssh.ts, ansible.ts) and the leftovers check (leftovers.ts). See ../README.md.
+// against guests (ssh.ts, ansible.ts), the leftovers check (leftovers.ts) and a non-root libvirt
+// user to run ai-how as (test-user.ts). See ../README.md.
 export {makeAiHowDirs, runAiHow, spawnAiHow} from './ai-how.js'
 export type {AiHowDirs, RunAiHowOptions} from './ai-how.js'
 export {runPlaybook} from './ansible.js'
@@ -18,4 +19,6 @@ export {inNetns} from './netns.js'
 export {aiHowBin, e2eDir, repoRoot} from './paths.js'
 export {generateTestKeyPair, sshRun} from './ssh.js'
 export type {SshProbeResult, SshTarget, TestKeyPair} from './ssh.js'
+export {assertUserReachesDaemon, ensureTestUser, giveTo, TEST_USER, USER_TMP} from './test-user.js'
+export type {TestUser} from './test-user.js'
 export {virsh, virshNames} from './virsh.js'
