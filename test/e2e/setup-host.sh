@@ -16,10 +16,16 @@
 # while that daemon runs reuses it.
 #
 #   test/e2e/setup-host.sh [--no-install] [--install-only] [--auto --user PID]
+#   test/e2e/setup-host.sh --stop-libvirtd --user PID | --start-libvirtd
 # --auto --user PID (what the test harness passes): registers process PID as a user of the daemon;
 # a daemon that an --auto call started is torn down by `teardown-host.sh --release PID` once no
 # registered user is left. A daemon started without --auto (by hand, or by .ci/run) stays until
 # teardown-host.sh without --release.
+# --stop-libvirtd --user PID stops only the recorded libvirtd (SIGTERM, as a service manager does;
+# its guests, dnsmasq, virtlogd, the namespaces and folders stay) and records that PID stopped it
+# (AI_HOW_E2E_LIBVIRTD_STOPPED_BY): while PID runs, a setup call neither reuses nor cleans up the
+# daemon. --start-libvirtd starts it again in the same namespaces (entered through virtlogd) with
+# the same folders and URI, and records its new pid. Tests that stop the daemon run serialised.
 # stdout: the state (KEY=VALUE lines) plus AI_HOW_E2E_CREATED=1 when this call started the daemon.
 set -euo pipefail
 
@@ -29,14 +35,16 @@ here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 run_dir="${AI_HOW_E2E_RUN_DIR:-/run/ai-how-e2e}"
 work_base="${AI_HOW_E2E_WORK:-/var/tmp/ai-how-e2e}"
 state="$run_dir/host.env"
-install=1 start=1 auto=0 user=""
+install=1 start=1 auto=0 user="" daemon_op=""
 while (($#)); do
   case "$1" in
     --no-install) install=0 ;;
     --install-only) start=0 ;;
     --auto) auto=1 ;;
     --user) user="${2:?--user needs a pid}"; shift ;;
-    *) echo "usage: $0 [--no-install] [--install-only] [--auto --user PID]" >&2; exit 2 ;;
+    --stop-libvirtd) daemon_op=stop ;;
+    --start-libvirtd) daemon_op=start ;;
+    *) echo "usage: $0 [--no-install] [--install-only] [--auto --user PID] | --stop-libvirtd --user PID | --start-libvirtd" >&2; exit 2 ;;
   esac
   shift
 done
@@ -74,13 +82,16 @@ alive() {
   [[ "$st" != Z* ]] || return 1
   [[ -z "${2:-}" || "$(cat "/proc/$1/comm" 2>/dev/null)" == "$2" ]]
 }
+gone() { ! alive "$1"; }
 field() { sed -n "s/^$1=//p" "$state" 2>/dev/null | head -n1; }
 
 # Our recorded daemon, when it still runs inside our namespace: reuse it.
 reuse_if_running() {
   [[ -f "$state" ]] || return 1
-  local ns pid uri
+  local ns pid uri stopper
   ns="$(field AI_HOW_E2E_NETNS)" pid="$(field AI_HOW_E2E_LIBVIRTD_PID)" uri="$(field AI_HOW_E2E_URI)"
+  stopper="$(field AI_HOW_E2E_LIBVIRTD_STOPPED_BY)"
+  if alive "$stopper"; then die "libvirtd of namespace $ns is stopped on purpose by pid $stopper (a crash-safety test); retry when it is done"; fi
   if alive "$pid" libvirtd && [[ "$(ip netns identify "$pid" 2>/dev/null)" == "$ns" ]] \
     && virsh -c "$uri" uri >/dev/null 2>&1; then
     say "reusing libvirtd $pid in network namespace $ns"
@@ -123,6 +134,7 @@ start_daemons() {
   prepare_dirs "$w"
   ip netns add "$ns"
   mkdir -p /run/libvirt   # mount point only (an empty folder on the host); the run's folder is mounted on it
+  # shellcheck disable=SC2016 # the script's $w is its own argument
   ip netns exec "$ns" unshare --mount --propagation private bash -euc '
     w="$1"
     ip link set lo up
@@ -154,11 +166,58 @@ EOF
   cat "$state"; echo AI_HOW_E2E_CREATED=1
 }
 
-((install)) && install_packages
+# set_field KEY [VALUE]: rewrites the state file with KEY=VALUE (no VALUE: without KEY).
+set_field() {
+  { grep -v "^$1=" "$state" || true; [[ -z "${2:-}" ]] || echo "$1=$2"; } >"$state.new"
+  mv "$state.new" "$state"
+}
+
+# The recorded libvirtd: stopped as a service manager stops it (SIGTERM; its guests keep running).
+stop_libvirtd() {
+  [[ -f "$state" ]] || die "no daemon is recorded ($state absent)"
+  [[ -n "$user" ]] || die "--stop-libvirtd needs --user PID (the process that starts it again)"
+  local ns pid
+  ns="$(field AI_HOW_E2E_NETNS)" pid="$(field AI_HOW_E2E_LIBVIRTD_PID)"
+  if ! alive "$pid" libvirtd || [[ "$(ip netns identify "$pid" 2>/dev/null)" != "$ns" ]]; then
+    die "libvirtd ${pid:-?} of namespace $ns does not run"
+  fi
+  set_field AI_HOW_E2E_LIBVIRTD_STOPPED_BY "$user"
+  kill -TERM "$pid"
+  wait_for 30 gone "$pid" || { say "libvirtd $pid ignored SIGTERM for 30 s: KILL"; kill -KILL "$pid" 2>/dev/null || true; }
+  say "stopped libvirtd $pid (namespace $ns; guests, dnsmasq and virtlogd keep running)"
+  cat "$state"
+}
+
+# The recorded libvirtd again, in the namespaces of the run's virtlogd, with the same folders and URI.
+start_libvirtd() {
+  [[ -f "$state" ]] || die "no daemon is recorded ($state absent)"
+  local ns w uri old virtlogd_pid pid
+  ns="$(field AI_HOW_E2E_NETNS)" w="$(field AI_HOW_E2E_WORK)" uri="$(field AI_HOW_E2E_URI)"
+  old="$(field AI_HOW_E2E_LIBVIRTD_PID)" virtlogd_pid="$(field AI_HOW_E2E_VIRTLOGD_PID)"
+  ! alive "$old" libvirtd || die "libvirtd $old of namespace $ns still runs"
+  if ! alive "$virtlogd_pid" virtlogd || [[ "$(ip netns identify "$virtlogd_pid" 2>/dev/null)" != "$ns" ]]; then
+    die "virtlogd ${virtlogd_pid:-?} of namespace $ns does not run: tear the run down (teardown-host.sh)"
+  fi
+  nsenter -t "$virtlogd_pid" -n -m env LIBVIRT_LOG_OUTPUTS="3:file:$w/logs/libvirtd.log" \
+    libvirtd -d -p "$w/run/libvirtd.pid" 9>&- || die "could not start libvirtd again in namespace $ns (log: $w/logs/libvirtd.log)"
+  wait_for 30 virsh -c "$uri" uri || die "libvirtd did not answer on $uri within 30 s (log: $w/logs/libvirtd.log)"
+  pid="$(cat "$w/run/libvirtd.pid")"
+  [[ "$(ip netns identify "$pid")" == "$ns" ]] || die "libvirtd $pid is not in namespace $ns"
+  set_field AI_HOW_E2E_LIBVIRTD_PID "$pid"
+  set_field AI_HOW_E2E_LIBVIRTD_STOPPED_BY
+  say "libvirtd $pid runs again in network namespace $ns ($uri)"
+  cat "$state"; echo AI_HOW_E2E_CREATED=0
+}
+
+((install)) && [[ -z "$daemon_op" ]] && install_packages
 ((start)) || exit 0
 mkdir -p "$run_dir" "$work_base"
 exec 9>"$run_dir/lock"
 flock -w 300 9 || die "another setup/teardown holds $run_dir/lock"
+case "$daemon_op" in
+  stop) stop_libvirtd; exit 0 ;;
+  start) start_libvirtd; exit 0 ;;
+esac
 register_user() { [[ -z "$user" ]] || { mkdir -p "$run_dir/users" && touch "$run_dir/users/$user"; }; }
 if reuse_if_running; then register_user; exit 0; fi
 start_daemons

@@ -17,7 +17,10 @@ export async function inNetns(
   return run('nsenter', nsenterArgs(host, cwd, file, args), {...options, cwd})
 }
 
-/** nsenter's arguments for FILE ARGS in the run's namespaces; nsenter execs FILE (no fork), so signals reach it. */
+/**
+ * nsenter's arguments for FILE ARGS in the run's namespaces (entered through virtlogd, which runs in
+ * them also while a test has stopped libvirtd); nsenter execs FILE (no fork), so signals reach it.
+ */
 export function nsenterArgs(host: E2eHost, cwd: string, file: string, args: readonly string[]): string[] {
-  return ['-t', String(host.libvirtdPid), '-n', '-m', `--wd=${cwd}`, '--', file, ...args]
+  return ['-t', String(host.virtlogdPid), '-n', '-m', `--wd=${cwd}`, '--', file, ...args]
 }

@@ -19,6 +19,9 @@ const RECORDED: readonly [string, string][] = [
   // Recorded here: no libvirtd.
   ['HYPERVISOR_UNREACHABLE', "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n"],
   ['HYPERVISOR_UNREACHABLE', "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied\n"],
+  // libvirtd stopped while a command waits for its answer (the connection ends mid-call).
+  ['HYPERVISOR_UNREACHABLE', "error: Failed to start domain 'demo-compute-01'\nerror: End of file while reading data: Input/output error\n"],
+  ['HYPERVISOR_UNREACHABLE', "error: Failed to define domain from /dev/stdin\nerror: Cannot write data: Broken pipe\n"],
   // qemu cannot open /dev/kvm (both lines end in "Permission denied": must still be NO_KVM).
   [
     'HYPERVISOR_NO_KVM',
@@ -78,6 +81,13 @@ void describe('virsh failures become HypervisorErrors with a code and actions', 
     assert.ok(error.actions.some((a) => a.includes('enable_kvm: false')))
   })
 
+  void it('an unreachable daemon names the URI ai-how used, in the message and the actions (the socket in libvirt\'s text is not what a user configures)', () => {
+    const error = failed("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n")
+    assert.equal(error.message, "virsh start demo-compute-01 failed: libvirt at qemu:///system cannot be reached: failed to connect to the hypervisor: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory")
+    assert.ok(error.actions.some((a) => a.startsWith('Check the URI: ai-how used qemu:///system ')), error.actions.join('\n'))
+    assert.equal((error.details as {uri: string}).uri, 'qemu:///system')
+  })
+
   void it('a timeout and a missing binary have their own codes', () => {
     assert.equal(hypervisorFailure(request, {exitCode: -1, stdout: '', stderr: '', timedOut: true}, 'x').code, 'HYPERVISOR_TIMEOUT')
     const missing = hypervisorFailure(request, {exitCode: -1, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT'}, 'x')
@@ -90,8 +100,10 @@ const hasVirsh = spawnSync('sh', ['-c', 'command -v virsh']).status === 0
 
 void describe('real processes: the mapping applies to what virsh and execa really report', () => {
   void it('a libvirt socket that does not exist -> HYPERVISOR_UNREACHABLE', {skip: !hasVirsh && 'virsh is not installed'}, async () => {
-    const runner = new VirshRunner({uri: 'qemu:///system?socket=/nonexistent/ai-how-test/libvirt-sock'})
-    await assert.rejects(runner.run(['list', '--all']), (error: unknown) => isAiHowError(error) && error.code === 'HYPERVISOR_UNREACHABLE')
+    const uri = 'qemu:///system?socket=/nonexistent/ai-how-test/libvirt-sock'
+    const runner = new VirshRunner({uri})
+    await assert.rejects(runner.run(['list', '--all']), (error: unknown) => isAiHowError(error) && error.code === 'HYPERVISOR_UNREACHABLE' && error.message.includes(`libvirt at ${uri} cannot be reached`))
+    await assert.rejects(runner.batch([['list', '--all']]), (error: unknown) => isAiHowError(error) && error.code === 'HYPERVISOR_UNREACHABLE' && error.message.includes(`libvirt at ${uri} cannot be reached`))
   })
 
   void it('a tool that is not installed -> HYPERVISOR_TOOL_MISSING', async () => {

@@ -23,7 +23,8 @@ const RULES: readonly Rule[] = [
   },
   {
     code: 'HYPERVISOR_UNREACHABLE',
-    test: /failed to connect to the hypervisor|Failed to connect socket to '[^']*(libvirt|virtqemud|virtproxyd)[^']*-sock'|Connection refused|Cannot recv data/,
+    // Also a daemon that stops while a command talks to it (the connection ends mid-call).
+    test: /failed to connect to the hypervisor|Failed to connect socket to '[^']*(libvirt|virtqemud|virtproxyd)[^']*-sock'|Connection refused|Cannot recv data|End of file while reading data|Cannot write data: (Broken pipe|Connection reset)|client socket is closed/,
     actions: [
       START_LIBVIRTD,
       'Check the URI (libvirt_uri in the config, or LIBVIRT_DEFAULT_URI); qemu:///system is the default.',
@@ -96,6 +97,12 @@ export function printableCommand(request: Pick<ExecRequest, 'file' | 'args'>): s
   return [request.file, ...request.args].map(quote).join(' ')
 }
 
+/** The libvirt URI of a virsh command (`virsh -q -c URI ...`), undefined for other tools. */
+function uriOf(request: Pick<ExecRequest, 'file' | 'args'>): string | undefined {
+  const at = request.args.indexOf('-c')
+  return request.file === 'virsh' && at >= 0 ? request.args[at + 1] : undefined
+}
+
 /** The HypervisorError for a failed run of `request`; `action` names it in the message (e.g. `virsh start web-01`). */
 export function hypervisorFailure(request: Pick<ExecRequest, 'file' | 'args'>, result: ExecResult, action: string): HypervisorError {
   const command = printableCommand(request)
@@ -117,6 +124,15 @@ export function hypervisorFailure(request: Pick<ExecRequest, 'file' | 'args'>, r
   }
   const message = libvirtMessage(result.stderr) || `exit status ${result.exitCode}`
   const rule = RULES.find((r) => r.test.test(result.stderr))
+  const uri = uriOf(request)
+  if (rule?.code === 'HYPERVISOR_UNREACHABLE' && uri !== undefined) {
+    // The socket in libvirt's message is not the URI a user configures: name the URI ai-how used.
+    return new HypervisorError(`${action} failed: libvirt at ${uri} cannot be reached: ${message}`, {
+      code: rule.code,
+      details: {...details, uri},
+      actions: rule.actions.map((a) => (a.startsWith('Check the URI') ? `Check the URI: ai-how used ${uri} (libvirt_uri in the config, or LIBVIRT_DEFAULT_URI; qemu:///system is the default).` : a)),
+    })
+  }
   return new HypervisorError(`${action} failed: ${message}`, {
     code: rule?.code ?? 'HYPERVISOR_COMMAND_FAILED',
     details,

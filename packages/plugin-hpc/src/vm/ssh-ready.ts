@@ -11,6 +11,7 @@ import type {NodeDescription} from '@ai-how/core'
 import type {Hypervisor} from '../hypervisor/types.js'
 import {macForVm, networkName} from '../naming/index.js'
 import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
+import {watchDomains} from './domain-watch.js'
 import {consoleLogPath} from './paths.js'
 import type {SshWaiter} from './types.js'
 
@@ -32,6 +33,8 @@ export interface SshReadyParams {
   warn?: (message: string) => void
   /** VM names restored from a managed save: they did not boot, so cloud-init is not waited for. */
   restored?: ReadonlySet<string>
+  /** How often the domains are checked to still run while SSH is awaited (default WATCH_INTERVAL_MS). */
+  watchIntervalMs?: number
 }
 
 /** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
@@ -78,10 +81,24 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     log: p.progress,
   }))
   let ready = 0
-  const results = await p.waiter(targets.map((t) => ({...t, log: (line: string) => {
-    if (line.includes('ready after')) ready += 1
-    p.progress(`${ready}/${targets.length} ready; ${line}`)
-  }})), {concurrency: Math.max(1, targets.length), signal: p.signal})
+  // A domain that shuts off meanwhile, or a libvirt that stops answering, ends the wait at once.
+  const stop = new AbortController()
+  const done = new AbortController()
+  const watching = watchDomains(p.hv, p.nodes.map((n) => n.vmName), stop, done.signal, p.watchIntervalMs)
+  let results: SshReady[]
+  try {
+    results = await p.waiter(targets.map((t) => ({...t, log: (line: string) => {
+      if (line.includes('ready after')) ready += 1
+      p.progress(`${ready}/${targets.length} ready; ${line}`)
+    }})), {concurrency: Math.max(1, targets.length), signal: AbortSignal.any([p.signal, stop.signal])})
+  } catch (error) {
+    p.signal.throwIfAborted()
+    if (stop.signal.aborted) throw stop.signal.reason
+    throw error
+  } finally {
+    done.abort()
+    await watching
+  }
   // Every node succeeded (a failure throws), so the results are in the order of the targets.
   for (const warning of results.flatMap((r) => r.warnings ?? [])) p.warn?.(warning)
   return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host}))
