@@ -32,6 +32,8 @@ export interface SshReadyParams {
   warn?: (message: string) => void
   /** VM names restored from a managed save: they did not boot, so cloud-init is not waited for. */
   restored?: ReadonlySet<string>
+  /** The clock of the start's timings (ms): NodeReady's sshAt and readyAt are read on it. Default: performance.now. */
+  clock?: () => number
 }
 
 /** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
@@ -58,6 +60,9 @@ async function discoverAddresses(p: SshReadyParams, nodes: readonly NodeDescript
 
 export interface NodeReady extends SshReady {
   name: string
+  /** On the params' clock: when SSH first accepted the key, and when the node was ready (cloud-init done). */
+  sshAt?: number
+  readyAt?: number
 }
 
 export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
@@ -78,11 +83,13 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     log: p.progress,
   }))
   let ready = 0
+  const clock = p.clock ?? (() => performance.now())
+  const t0 = clock()
   const results = await p.waiter(targets.map((t) => ({...t, log: (line: string) => {
     if (line.includes('ready after')) ready += 1
     p.progress(`${ready}/${targets.length} ready; ${line}`)
   }})), {concurrency: Math.max(1, targets.length), signal: p.signal})
   // Every node succeeded (a failure throws), so the results are in the order of the targets.
   for (const warning of results.flatMap((r) => r.warnings ?? [])) p.warn?.(warning)
-  return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host}))
+  return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host, readyAt: t0 + r.elapsedMs, ...(r.connectedMs === undefined ? {} : {sshAt: t0 + r.connectedMs})}))
 }
