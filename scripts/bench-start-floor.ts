@@ -74,7 +74,7 @@ async function writeCloudConfig(c: E2eCluster, image: GuestImage): Promise<void>
   const item = (lines: string[]): string[] => lines.map((l, i) => `${i === 0 ? '      - ' : '        '}${l}`)
   const workers = Array.from({length: Math.max(1, settings.nodes - 1)}, (_, i) => [...item(node('ip', `${c.subnet}.${String(11 + i)}`)), ...(settings.nodes === 1 ? ['        auto_start: false'] : [])])
   const text = [
-    'version: "1.0"', 'metadata:', `  name: ${c.name}`, 'clusters:', '  cloud:', `    name: ${c.name}`, `    base_image_path: ${image.image}`,
+    'version: "1.0"', 'metadata:', `  name: ${c.name}`, '  description: ai-how bench floor cloud cluster', 'clusters:', '  cloud:', `    name: ${c.name}`, `    base_image_path: ${image.image}`,
     '    network:', `      subnet: ${c.subnet}.0/24`, `      bridge: br${c.name.slice(-10)}`,
     '    hardware:', '      acceleration:', '        enable_kvm: false',
     '    control_plane:', ...node('ip_address', c.controllerIp).map((l) => `      ${l}`),
@@ -104,10 +104,9 @@ async function startCold(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eClust
 const destroy = (host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster): Promise<unknown> => aiHow(host, dirs, c, [kind, 'destroy', c.config, '--force'])
 
 /** Starts the cluster once with ai-how and keeps what the floor needs, then destroys it. */
-async function capture(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster, user: string): Promise<Capture> {
+async function capture(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster, user: string, dir: string): Promise<Capture> {
   const {run, json} = await startCold(host, dirs, kind, c)
   log(`${kind}: first start (capture) ${run.seconds.toFixed(1)} s`)
-  const dir = `/var/lib/libvirt/images/floor-${c.name}`
   await sh(host, `mkdir -p ${q(dir)}`)
   const key = path.join(c.dir, 'floor-key')
   await copyFile(c.privateKey, key)
@@ -119,7 +118,7 @@ async function capture(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster
     const overlay = /<disk type='file' device='disk'>[\s\S]*?<source file='([^']+)'/.exec(xml)?.[1]
     const seed = /<disk type='file' device='cdrom'>[\s\S]*?<source file='([^']+)'/.exec(xml)?.[1]
     assert.ok(overlay !== undefined && seed !== undefined, `the disk and seed of ${name} in its XML:\n${xml}`)
-    const info = JSON.parse(await sh(host, `qemu-img info --output=json ${q(overlay)}`)) as {'virtual-size': number; 'full-backing-filename'?: string; 'backing-filename'?: string}
+    const info = JSON.parse(await sh(host, `qemu-img info -U --output=json ${q(overlay)}`)) as {'virtual-size': number; 'full-backing-filename'?: string; 'backing-filename'?: string}
     backing = info['full-backing-filename'] ?? info['backing-filename'] ?? backing
     const floorSeed = `${dir}/${name}-seed.iso`
     await sh(host, `cp ${q(seed)} ${q(floorSeed)}`)
@@ -165,10 +164,12 @@ async function floorRun(host: E2eHost, cap: Capture, work: string): Promise<Floo
   }
 }
 
-async function benchKind(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster, image: GuestImage, work: string, made: (cap: Capture) => void): Promise<KindResult> {
+/** The floor's folder, as libvirtd sees it (its name holds the cluster's: the leftovers check finds it). */
+const floorDir = (c: E2eCluster): string => `/var/lib/libvirt/images/floor-${c.name}`
+
+async function benchKind(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster, image: GuestImage, work: string): Promise<KindResult> {
   await configWriter(kind, c, image)
-  const cap = await capture(host, dirs, kind, c, image.user)
-  made(cap)
+  const cap = await capture(host, dirs, kind, c, image.user, floorDir(c))
   const result: KindResult = {kind, floor: [], aiHow: []}
   for (const [i, side] of runOrder(settings.pairs).entries()) {
     if (side === 'floor') {
@@ -191,7 +192,6 @@ async function main(): Promise<void> {
   let dirs: AiHowDirs | undefined
   let work: string | undefined
   const clusters: {kind: Kind; c: E2eCluster}[] = []
-  const captures: Capture[] = []
   const kinds: KindResult[] = []
   try {
     host = await ensureHost()
@@ -201,11 +201,15 @@ async function main(): Promise<void> {
     for (const kind of settings.kinds) {
       const c = planCluster(path.join(work, kind), `floor${kind === 'hpc' ? 'h' : 'c'}`)
       clusters.push({kind, c})
-      kinds.push(await benchKind(host, dirs, kind, c, image, work, (cap) => captures.push(cap)))
+      kinds.push(await benchKind(host, dirs, kind, c, image, work))
     }
+  } catch (error) {
+    // The tear-down's own failure (leftovers) would hide it.
+    log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+    throw error
   } finally {
     const [d, h] = [dirs, host]
-    if (h !== undefined) for (const cap of captures) await sh(h, `rm -rf ${q(cap.dir)}`).catch((e: unknown) => { log(`could not remove ${cap.dir}: ${String(e)}`) })
+    if (h !== undefined) for (const {c} of clusters) await sh(h, `rm -rf ${q(floorDir(c))}`).catch((e: unknown) => { log(`could not remove ${floorDir(c)}: ${String(e)}`) })
     await tearDown({
       host, dirs, work,
       clusters: () => (d === undefined || h === undefined ? [] : clusters.map(({kind, c}) => ({name: c.name, destroy: () => destroy(h, d, kind, c)}))),
