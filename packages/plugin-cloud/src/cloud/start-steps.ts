@@ -75,11 +75,12 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
         return written.undo
       },
     },
-    {
+    i.record.timer.timed('deploy', {
       title: 'Deploy',
       run: async (ctx) => {
         const skip = deploySkip(i)
         if (skip !== false) {
+          i.record.timer.drop('deploy')
           i.run.deploy = {ran: false, reason: skip}
           ctx.setTitle(`Deploy: skipped (${skip})`)
           return undefined
@@ -90,7 +91,7 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
         ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)
         return undefined
       },
-    },
+    }),
     {
       title: `Admin kubeconfig ${kubeconfig}`,
       run: async (ctx) => {

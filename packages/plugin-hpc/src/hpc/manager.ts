@@ -129,11 +129,12 @@ export class HpcClusterManager extends ClusterManager {
           return key.undo
         },
       },
-      {
+      record.timer.timed('deploy', {
         title: 'Deploy',
         run: async (ctx) => {
           const skip = this.deployDecision(record, previous)
           if (skip !== false) {
+            record.timer.drop('deploy')
             this.deploys.set(record, {state: 'skipped', reason: skip})
             ctx.setTitle(`Deploy: skipped (${skip})`)
             return undefined
@@ -146,7 +147,7 @@ export class HpcClusterManager extends ClusterManager {
           ctx.setTitle(`Deploy: ${result.summary} (log ${result.logFile ?? ''})`)
           return undefined
         },
-      },
+      }),
       resumeStep(this.slurmInput, record, previous, this.slurmRun(record).resume),
       removedGoneStep(this.slurmInput, record, previous, this.slurmRun(record).removed),
       slurmHealthStep({

@@ -1,5 +1,6 @@
 /** The human lines (stderr) after start, stop and destroy; --json returns the result objects instead. */
 import type {DestroyResult, StartResult, StopResult} from '../vm/results.js'
+import {timingsLine} from '../vm/start-timings.js'
 
 export function startSummary(r: StartResult): string {
   const deploy = r.deploy as {ran?: boolean; summary?: string; log_file?: string | null; reason?: string | null} | undefined
@@ -13,6 +14,7 @@ export function startSummary(r: StartResult): string {
   if (deploy?.ran === true) lines.push(`  deploy: ${deploy.summary ?? ''}${deploy.log_file ? ` (log ${deploy.log_file})` : ''}`)
   else if (deploy) lines.push(`  deploy: skipped (${deploy.reason ?? 'not asked for'})`)
   lines.push(`  state: ${r.state_file}`)
+  if (r.timings !== undefined) lines.push(`  ${timingsLine(r.timings)}`)
   return lines.join('\n')
 }
 

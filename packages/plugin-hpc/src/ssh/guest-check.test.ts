@@ -39,6 +39,23 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
     }
   })
 
+  void it('tells when SSH first accepted the key apart from when cloud-init was done (the start timings split them)', async () => {
+    const port = await freePort()
+    const clock = virtualClock()
+    const server = await startServer(port, key, (command) => {
+      if (command === 'cloud-init status --wait') clock.advance(7000)
+      return command === 'uname -n' ? {exit: 0, stdout: 'hpc-controller\n'} : 0
+    })
+    await trust(path.join(dir, `known_hosts-${port}`), port)
+    try {
+      clock.advance(1500)
+      const ready = await waitForSsh(target(port, {waitForCloudInit: true, expectedHostname: 'hpc-controller', now: clock.now, sleep: clock.sleep}))
+      assert.deepEqual({connectedMs: ready.connectedMs, elapsedMs: ready.elapsedMs}, {connectedMs: 0, elapsedMs: 7000})
+    } finally {
+      await server.close()
+    }
+  })
+
   /** A guest whose cloud-init finished with `cloudInitExit` and whose commands answer as `answers` says. */
   async function guest(cloudInitExit: number, answers: Record<string, Answer> = {}): Promise<TestServer> {
     const port = await freePort()

@@ -45,6 +45,8 @@ export interface SshReady {
   host: string
   attempts: number
   elapsedMs: number
+  /** Ms from the call until the first connection that SSH accepted (with waitForCloudInit, before cloud-init was done). */
+  connectedMs?: number
   /** What the guest checks found wrong but not fatal (a failed cloud-init module), one line each. */
   warnings?: string[]
 }
@@ -61,15 +63,17 @@ export async function waitForSsh(options: WaitForSshOptions): Promise<SshReady> 
   let delay = options.initialDelayMs ?? 250
   let attempts = 0
   let last = new SshAttemptError('ETIMEDOUT', 'no attempt fitted in the deadline')
+  let connectedMs: number | undefined
+  const connected = (): void => { connectedMs ??= now() - started }
   for (;;) {
     signal?.throwIfAborted()
     const remaining = deadline - now()
     if (remaining <= 0) break
     attempts += 1
-    const outcome = await attempt(options, Math.min(perAttempt, remaining), signal)
+    const outcome = await attempt(options, Math.min(perAttempt, remaining), signal, connected)
     if (!(outcome instanceof SshAttemptError)) {
       log?.(`ssh ${options.host}: ready after ${attempts} attempt(s)`)
-      return {host: options.host, attempts, elapsedMs: now() - started, warnings: outcome}
+      return {host: options.host, attempts, elapsedMs: now() - started, connectedMs: connectedMs ?? now() - started, warnings: outcome}
     }
     const failure = outcome
     if (!cutShort(failure, remaining, perAttempt) || attempts === 1) last = failure
@@ -95,9 +99,12 @@ function cutShort(failure: SshAttemptError, budgetMs: number, perAttemptMs: numb
 }
 
 /** One probe: the node's warnings when it is ready, the transient failure otherwise. */
-async function attempt(options: WaitForSshOptions, timeoutMs: number, signal: AbortSignal | undefined): Promise<SshAttemptError | string[]> {
+async function attempt(options: WaitForSshOptions, timeoutMs: number, signal: AbortSignal | undefined, connected: () => void): Promise<SshAttemptError | string[]> {
   try {
-    return await withSession(options, timeoutMs, signal, (client) => probe(client, options))
+    return await withSession(options, timeoutMs, signal, (client) => {
+      connected()
+      return probe(client, options)
+    })
   } catch (error) {
     if (error instanceof SshAttemptError) return error
     throw error

@@ -23,6 +23,8 @@ import type {DestroyResult, StartResult, StopResult} from './results.js'
 import {newStartRecord, StartSteps} from './start-steps.js'
 import type {StartRecord} from './start-steps.js'
 import {clusterEntry} from './state-entry.js'
+import {startTimings} from './start-timings.js'
+import {defaultClock} from './phase-timer.js'
 import {clusterStatus} from './status.js'
 import type {ClusterStatus} from './status-types.js'
 import {sameOwner} from '../hypervisor/ownership.js'
@@ -132,12 +134,18 @@ export class ClusterManager {
   private async startLocked(run: RunSettings): Promise<StartResult> {
     const store = this.store()
     const previous = await store.getEntry(this.spec.stateKey)
+    const clock = this.deps.clock ?? defaultClock
+    const began = clock()
     const live = await readLive(this.deps.hypervisor, this.spec.cluster)
-    const record = newStartRecord(planNodes(this.spec.cluster, live.domains), recordedFingerprints(previous))
+    const record = newStartRecord(planNodes(this.spec.cluster, live.domains), recordedFingerprints(previous), clock)
+    const t = record.timer
+    t.begin('total', began)
     // A suspended VM that start boots is restored from its saved memory (virsh start does it; the live view says which).
     const booting = record.plan.filter((p) => p.action === 'boot').map((p) => p.node.vmName)
     record.restored.push(...booting.filter((n) => live.managedSaved.has(n)))
-    const steps = [...(this.beforeStartSteps?.(record, previous) ?? []), this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record), this.steps.shared(record), this.steps.nodes(record), this.steps.ssh(record), this.steps.clock(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
+    const prepare = [...(this.beforeStartSteps?.(record, previous) ?? []), this.steps.prepare(record, this.optionalHostChecks?.() ?? []), this.steps.hostKeys(record)]
+    const afterSsh = [this.steps.clock(record), ...(this.afterReadySteps?.(record, previous) ?? [])]
+    const steps = [...prepare.map((s) => t.timed('prepare', s)), t.timed('shared', this.steps.shared(record)), t.timed('nodes', this.steps.nodes(record)), t.timed('ssh_wait', this.steps.ssh(record)), ...afterSsh.map((s) => t.timed('after_ssh', s))]
     const result = await this.runner(run).run(`${this.kind} start ${this.name}`, steps)
     if (!result.ok) {
       await this.recordFailedStart(store, previous, result, record)
@@ -147,6 +155,7 @@ export class ClusterManager {
     const extras = {...this.entryExtras?.(record, previous), ...(Object.keys(record.baseImages).length > 0 ? {base_images: record.baseImages} : {})}
     const entry = clusterEntry({spec: this.spec, domains, previous, status: 'running', now: this.now(), gpus: record.gpus, extras})
     await store.setEntry(this.spec.stateKey, entry)
+    t.end('total')
     const vm = (key: string): string => this.spec.cluster.nodes.find((n) => n.key === key)?.vmName ?? key
     return {
       kind: this.kind,
@@ -163,6 +172,7 @@ export class ClusterManager {
       clock: record.clocks,
       changes: record.changes,
       ...this.resultExtras?.(record),
+      timings: startTimings(t, record.ready, record.restored),
     }
   }
 

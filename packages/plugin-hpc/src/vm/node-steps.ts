@@ -16,6 +16,7 @@ import {nodeImage} from './images.js'
 import type {NodePlan} from './live.js'
 import {domainViewOptions} from './render-options.js'
 import type {StartRecord} from './start-steps.js'
+import {nodePhase} from './start-timings.js'
 import {saveAgainOnUndo} from './suspend.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
 import type {VmManager} from './vm-manager.js'
@@ -37,8 +38,8 @@ export class NodeSteps {
   step(): Step {
     const record = this.record
     const steps = record.plan.flatMap((p): Step[] => {
-      if (p.action === 'create') return [this.createNode(p)]
-      if (p.action === 'boot') return [{title: `${p.node.vmName}: start the existing VM`, run: () => this.startNode(p)}]
+      if (p.action === 'create') return [record.timer.timed(nodePhase(p.node.vmName), this.createNode(p))]
+      if (p.action === 'boot') return [record.timer.timed(nodePhase(p.node.vmName), {title: `${p.node.vmName}: start the existing VM`, run: () => this.startNode(p)})]
       return []
     })
     if (steps.length === 0) {

@@ -1,6 +1,7 @@
 /** What start, stop and destroy of a VM cluster return (the data of `--json`). */
 import type {ClockCorrection} from './clock.js'
 import type {NodeStop} from './power.js'
+import type {StartTimings} from './start-timings.js'
 
 export interface StartResult {
   kind: string
@@ -19,6 +20,8 @@ export interface StartResult {
   restored: string[]
   clock: ClockCorrection[]
   changes: string[]
+  /** Seconds per phase of this start (start-timings.ts). */
+  timings?: StartTimings
   [extra: string]: unknown
 }
 

@@ -35,6 +35,8 @@ export interface SshReadyParams {
   restored?: ReadonlySet<string>
   /** How often the domains are checked to still run while SSH is awaited (default WATCH_INTERVAL_MS). */
   watchIntervalMs?: number
+  /** The clock of the start's timings (ms): NodeReady's sshAt and readyAt are read on it. Default: performance.now. */
+  clock?: () => number
 }
 
 /** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
@@ -61,6 +63,9 @@ async function discoverAddresses(p: SshReadyParams, nodes: readonly NodeDescript
 
 export interface NodeReady extends SshReady {
   name: string
+  /** On the params' clock: when SSH first accepted the key, and when the node was ready (cloud-init done). */
+  sshAt?: number
+  readyAt?: number
 }
 
 export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
@@ -81,6 +86,8 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     log: p.progress,
   }))
   let ready = 0
+  const clock = p.clock ?? (() => performance.now())
+  const t0 = clock()
   // A domain that shuts off meanwhile, or a libvirt that stops answering, ends the wait at once.
   const stop = new AbortController()
   const done = new AbortController()
@@ -101,5 +108,5 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
   }
   // Every node succeeded (a failure throws), so the results are in the order of the targets.
   for (const warning of results.flatMap((r) => r.warnings ?? [])) p.warn?.(warning)
-  return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host}))
+  return results.map((r, i) => ({...r, name: targets[i]?.hostAlias ?? r.host, readyAt: t0 + r.elapsedMs, ...(r.connectedMs === undefined ? {} : {sshAt: t0 + r.connectedMs})}))
 }

@@ -32,6 +32,8 @@ import type {NodeReady} from './ssh-ready.js'
 import type {ClusterManagerDeps, VmClusterSpec} from './types.js'
 import {VmManager} from './vm-manager.js'
 import {VolumeManager} from './volume-manager.js'
+import {PhaseTimer} from './phase-timer.js'
+import type {Clock} from './phase-timer.js'
 
 /** What a start run did, filled in by its steps. */
 export interface StartRecord {
@@ -55,6 +57,8 @@ export interface StartRecord {
   gpus: Map<string, string>
   /** Source fingerprint of each base volume, by volume name (from the previous entry, updated by this run). */
   baseImages: Record<string, ImageFingerprint>
+  /** Where the seconds go (start-timings.ts): the kind's steps time their own phases (deploy) on it. */
+  timer: PhaseTimer
 }
 
 /** Running state and SSH address of each node, as this run left them (what its inventory lists). */
@@ -62,8 +66,8 @@ export function liveNodesOfRun(record: StartRecord): Map<string, LiveNode> {
   return new Map(record.plan.map((p) => [p.node.vmName, {running: p.running, ip: record.ready.find((r) => r.name === p.node.vmName)?.host}]))
 }
 
-export function newStartRecord(plan: NodePlan[], baseImages: Record<string, ImageFingerprint> = {}): StartRecord {
-  return {plan, hostKeys: new Map(), baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], restored: [], clocks: [], gpus: new Map(), baseImages: {...baseImages}}
+export function newStartRecord(plan: NodePlan[], baseImages: Record<string, ImageFingerprint> = {}, clock?: Clock): StartRecord {
+  return {plan, hostKeys: new Map(), baseVolumes: new Map(), created: [], started: [], ready: [], changes: [], restored: [], clocks: [], gpus: new Map(), baseImages: {...baseImages}, timer: new PhaseTimer(clock)}
 }
 
 export function hostNotReady(failed: readonly HostCheckResult[]): HostError {
@@ -217,6 +221,7 @@ export class StartSteps {
           strictCloudInit: this.spec.strictCloudInit === true,
           warn: (message) => { ctx.log.warn(message) },
           restored: new Set(record.restored),
+          clock: record.timer.clock,
         })
         ctx.setTitle(`SSH ready on ${running.length} VM(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
         return undefined

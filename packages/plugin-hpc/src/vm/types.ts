@@ -85,6 +85,8 @@ export interface ClusterManagerDeps {
   /** How start steps a restored guest's clock over SSH when its agent does not answer. Default: sshClockStep. */
   sshClockStep?: SshClockStep
   now?: () => Date
+  /** The monotonic clock (ms) of the start's timings. Default: performance.now. */
+  clock?: () => number
 }
 
 /** How a run shows progress and what it does on failure. */
