@@ -95,6 +95,17 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
     assert.ok(error.actions.some((a) => a.includes('/var/log/libvirt/qemu/c-compute-01.log')))
   })
 
+  void it('by default backs off from 250 ms to at most 1 s between probes, so a node is seen within a second of answering', async () => {
+    const port = await freePort()
+    const clock = virtualClock()
+    const options = target(port, {deadlineMs: 5000, now: clock.now, sleep: clock.sleep})
+    delete options.initialDelayMs
+    delete options.maxDelayMs
+    const error: unknown = await waitForSsh(options).catch((e: unknown) => e)
+    assert.ok(hasCode(error, 'SSH_TIMEOUT'), String(error))
+    assert.deepEqual(clock.sleeps, [250, 500, 1000, 1000, 1000, 1000, 250])
+  })
+
   void it('reports ETIMEDOUT when the port accepts but never speaks SSH', async () => {
     const sockets = new Set<net.Socket>()
     const silent = net.createServer((socket) => { sockets.add(socket) })

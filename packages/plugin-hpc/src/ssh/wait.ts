@@ -30,7 +30,11 @@ export interface WaitForSshOptions extends SshTarget {
   expectedHostname?: string
   log?: (message: string) => void
   hints?: SshFailureHints
-  /** First retry delay (default 250 ms); it doubles up to `maxDelayMs` (default 5 s). */
+  /**
+   * First retry delay (default 250 ms); it doubles up to `maxDelayMs` (default 1 s: a probe is one
+   * TCP connection and a refused key, and every second of back-off is a second the node may sit
+   * ready unseen; with a 5 s cap, bench:floor saw SSH up to 5 s after the floor's probe did).
+   */
   initialDelayMs?: number
   maxDelayMs?: number
   /** Bound on one probe, never past the deadline (default 20 s; the whole budget with waitForCloudInit). */
@@ -53,13 +57,16 @@ export interface SshReady {
 
 const CLOUD_INIT_WAIT = 'cloud-init status --wait'
 
+/** The longest pause between two probes (the back-off's cap). */
+export const DEFAULT_MAX_DELAY_MS = 1000
+
 export async function waitForSsh(options: WaitForSshOptions): Promise<SshReady> {
   const {signal, log} = options
   const now = options.now ?? Date.now
   const started = now()
   const deadline = started + (options.deadlineMs ?? 300_000)
   const perAttempt = options.attemptTimeoutMs ?? (options.waitForCloudInit === true ? Number.POSITIVE_INFINITY : 20_000)
-  const maxDelay = options.maxDelayMs ?? 5000
+  const maxDelay = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS
   let delay = options.initialDelayMs ?? 250
   let attempts = 0
   let last = new SshAttemptError('ETIMEDOUT', 'no attempt fitted in the deadline')
