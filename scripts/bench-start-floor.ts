@@ -7,9 +7,12 @@
  * runs a first boot), then times `virsh create` of every node (at once) until the slowest node
  * (a) accepts SSH with the key and (b) returns from `cloud-init status --wait`; then destroys it
  * all. An ai-how run is `<kind> start --skip-deploy --json` with nothing of the cluster existing
- * (base import included), timed until it returns, then `destroy --force` (untimed). Floor and ai-how
+ * (base import included), timed until it returns; with AI_HOW_BENCH_MODES=cold,warm,boot it goes on, in
+ * the same run, with a warm start (the running nodes' domains and disks removed with virsh, the
+ * network, pool and base volume kept) and a boot of the cluster after `stop` (each timed the same
+ * way); then `destroy --force` (untimed). Floor and ai-how
  * alternate (floor, ai-how, ai-how, floor, ...). Markdown on stdout, progress on stderr. Settings
- * (scripts/bench-start-floor-report.ts): AI_HOW_BENCH_KINDS, AI_HOW_BENCH_NODES, AI_HOW_BENCH_PAIRS,
+ * (scripts/bench-start-floor-report.ts): AI_HOW_BENCH_KINDS, AI_HOW_BENCH_MODES, AI_HOW_BENCH_NODES, AI_HOW_BENCH_PAIRS,
  * AI_HOW_BENCH_TIMEOUT_S. Exits non-zero when a command fails or times out, or when anything of
  * the clusters is left (the harness's tearDown). Serialise it with the e2e tests:
  *   flock /tmp/ai-how-e2e.lock npm run bench:floor
@@ -101,6 +104,22 @@ async function startCold(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eClust
   return {run: {seconds, timings: json.timings}, json}
 }
 
+/** A start of a cluster that exists in part (warm) or whole (boot): every running node ready again. */
+async function startTimed(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster): Promise<AiHowRun> {
+  const {seconds, stdout} = await aiHow(host, dirs, c, [kind, 'start', c.config, '--skip-deploy', '--json'])
+  const json = parseJson(stdout) as StartJson
+  assert.equal(json.ssh_ready.length, settings.nodes, `${kind} start: every running node answered SSH`)
+  return {seconds, timings: json.timings}
+}
+
+/** Warm: the running nodes' domains and their disks and seeds go (as if never made); network, pool and base volume stay. */
+async function removeDomains(host: E2eHost, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    await virsh(host, ['destroy', name])
+    await virsh(host, ['undefine', name, '--remove-all-storage'])
+  }
+}
+
 const destroy = (host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eCluster): Promise<unknown> => aiHow(host, dirs, c, [kind, 'destroy', c.config, '--force'])
 
 /** Starts the cluster once with ai-how and keeps what the floor needs, then destroys it. */
@@ -177,10 +196,22 @@ async function benchKind(host: E2eHost, dirs: AiHowDirs, kind: Kind, c: E2eClust
       result.floor.push(f)
       log(`${kind} ${String(i + 1)}: floor (a) ${f.ssh.toFixed(1)} s, (b) ${f.cloudInit.toFixed(1)} s`)
     } else {
-      const {run} = await startCold(host, dirs, kind, c)
-      await destroy(host, dirs, kind, c)
+      const {run, json} = await startCold(host, dirs, kind, c)
       result.aiHow.push(run)
       log(`${kind} ${String(i + 1)}: ai-how ${run.seconds.toFixed(1)} s; timings ${JSON.stringify({...run.timings, nodes: undefined})}`)
+      if (settings.modes.includes('warm')) {
+        await removeDomains(host, json.started)
+        const warm = await startTimed(host, dirs, kind, c)
+        ;(result.warm ??= []).push(warm)
+        log(`${kind} ${String(i + 1)}: ai-how warm ${warm.seconds.toFixed(1)} s; timings ${JSON.stringify({...warm.timings, nodes: undefined})}`)
+      }
+      if (settings.modes.includes('boot')) {
+        await aiHow(host, dirs, c, [kind, 'stop', c.config])
+        const boot = await startTimed(host, dirs, kind, c)
+        ;(result.boot ??= []).push(boot)
+        log(`${kind} ${String(i + 1)}: ai-how boot of the stopped cluster ${boot.seconds.toFixed(1)} s; timings ${JSON.stringify({...boot.timings, nodes: undefined})}`)
+      }
+      await destroy(host, dirs, kind, c)
     }
   }
   return result
