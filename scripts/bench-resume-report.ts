@@ -14,7 +14,8 @@ export interface BenchSettings {
   timeoutS: number
 }
 
-function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** A whole-number setting from the environment, within [min, max]; unset or empty: the fallback. */
+export function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)

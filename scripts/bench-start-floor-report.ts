@@ -4,7 +4,7 @@
  * (a: SSH accepts the key, b: cloud-init done) against `start --skip-deploy`, medians with their
  * spread, the ratios against the goal, and the median of each phase of ai-how's own timings.
  */
-import {figure, median} from './bench-resume-report.js'
+import {figure, intSetting, median} from './bench-resume-report.js'
 import type {MachineLoad} from './bench-resume-report.js'
 
 export type Kind = 'hpc' | 'cloud'
@@ -31,14 +31,6 @@ export interface FloorSettings {
 
 /** The goal of the issue: ai-how cold start within 1.05x of floor (b). */
 export const GOAL = 1.05
-
-function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}=${raw}: give a whole number from ${String(min)} to ${String(max)}`)
-  return n
-}
 
 /** AI_HOW_BENCH_KINDS (hpc,cloud; default hpc), AI_HOW_BENCH_MODES (cold,warm,boot; default cold), AI_HOW_BENCH_NODES (1-3, default 1), AI_HOW_BENCH_PAIRS (default 3), AI_HOW_BENCH_TIMEOUT_S (default 1200). */
 export function floorSettings(env: NodeJS.ProcessEnv): FloorSettings {
