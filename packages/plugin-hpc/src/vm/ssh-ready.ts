@@ -13,6 +13,8 @@ import {macForVm, networkName} from '../naming/index.js'
 import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
 import {watchDomains} from './domain-watch.js'
 import {consoleLogPath} from './paths.js'
+import {defaultClock} from './phase-timer.js'
+import type {Clock} from './phase-timer.js'
 import type {SshWaiter} from './types.js'
 
 export interface SshReadyParams {
@@ -36,7 +38,7 @@ export interface SshReadyParams {
   /** How often the domains are checked to still run while SSH is awaited (default WATCH_INTERVAL_MS). */
   watchIntervalMs?: number
   /** The clock of the start's timings (ms): NodeReady's sshAt and readyAt are read on it. Default: performance.now. */
-  clock?: () => number
+  clock?: Clock
 }
 
 /** Live addresses of the DHCP nodes, polled until each has one or the deadline passes. */
@@ -86,7 +88,7 @@ export async function waitForNodesSsh(p: SshReadyParams): Promise<NodeReady[]> {
     log: p.progress,
   }))
   let ready = 0
-  const clock = p.clock ?? (() => performance.now())
+  const clock = p.clock ?? defaultClock
   const t0 = clock()
   // A domain that shuts off meanwhile, or a libvirt that stops answering, ends the wait at once.
   const stop = new AbortController()

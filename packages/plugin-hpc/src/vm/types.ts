@@ -85,7 +85,7 @@ export interface ClusterManagerDeps {
   /** How start steps a restored guest's clock over SSH when its agent does not answer. Default: sshClockStep. */
   sshClockStep?: SshClockStep
   now?: () => Date
-  /** The monotonic clock (ms) of the start's timings. Default: performance.now. */
+  /** The monotonic clock (ms) of the start's timings. Default: performance.now (phase-timer.ts defaultClock). */
   clock?: () => number
 }
 
