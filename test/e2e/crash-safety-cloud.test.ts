@@ -1,10 +1,18 @@
-// Issue 11 §2, the cloud half of crash-safety on a real libvirtd: `kill -9` of `cloud start
-// --skip-deploy` while it creates the nodes, then while it waits for SSH (the control plane runs;
-// both workers are only defined: auto_start false), each resuming what the killed one left. The phase
-// is seen in start's plain progress lines. After each kill `cloud status --json` (exit 0) says what
-// libvirt has; no start completed, so no state entry was written, and `cloud destroy --force` finds
-// everything by its ownership metadata: no domain, volume, seed, pool, network, lock file or
-// known_hosts entry is left. No guest boots to the end (about 15 s).
+// Issue 11 §2, the cloud half of crash-safety on a real libvirtd: `kill -9` of ai-how in each phase
+// of the cloud kind, with ONE cluster whose control plane boots (both workers are only defined:
+// auto_start false). The phase is seen in the plain progress lines or in ai-how's children, never
+// guessed by sleeping. One chain, each command resuming what the killed one left:
+//  1. `cloud start --skip-deploy` killed while it creates the nodes, then while it waits for SSH;
+//  2. a start killed in its deploy (a playbook that sleeps), then one that deploys the stand-in
+//     (examples/kube-standin: a fake API server and a unit named kubelet that only sleeps);
+//  3. `cloud stop` killed once it has cordoned the control plane and stopped its kubelet, as it
+//     shuts the VM down: nothing of it was recorded, yet the next start uncordons the node (by
+//     ai-how's mark on it, seen by the stand-in's audit log) and, where the VM ran on, starts
+//     kubelet again; at the end kubelet runs and no node is cordoned;
+//  4. `cloud destroy --force` killed while it removes the domains, then one that removes the rest.
+// After each kill `cloud status --json` (exit 0) says what libvirt has and what the state file
+// records. At the end nothing is left: no domain, volume, seed, pool, network, lock file, state
+// entry or known_hosts entry.
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
@@ -12,87 +20,63 @@ import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, makeAiHowDirs, runAiHow, spawnAiHow, tearDown, virsh, virshNames} from './harness/index.js'
-import type {AiHowDirs, CmdResult, E2eHost} from './harness/index.js'
-import {cloudVms, readCloudState, writeCloudConfig} from './cloud/cluster.js'
+import {ensureGuestImage, ensureHost, makeAiHowDirs, runAiHow, sshRun, tearDown} from './harness/index.js'
+import type {AiHowDirs, CmdResult, E2eHost, GuestImage} from './harness/index.js'
+import {STANDIN_PLAYBOOK, cloudVms, readCloudState, writeCloudConfig} from './cloud/cluster.js'
+import {SLEEPING_PLAYBOOK, inDeploy, killIn as killIn_, show} from './crash/kill.js'
+import {statusTellsTruth as statusTellsTruth_} from './crash/truth.js'
+import type {Status} from './crash/truth.js'
 import {parseJson, planCluster} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
 import {assertNothingLeft as nothingLeft} from './hpc/nothing-left.js'
 
-interface Status {
-  status: string
-  recorded_status: string | null
-  network: {exists: boolean}
-  pool: {exists: boolean}
-  nodes: {name: string; state: string}[]
+interface Audit {
+  verb: string
+  node?: string
+  unschedulable?: boolean
+  code: number
 }
 
-void describe('crash-safety of cloud start and destroy --force on a real libvirtd', {timeout: 15 * 60_000}, () => {
+void describe('crash-safety of cloud start, stop and destroy on a real libvirtd', {timeout: 20 * 60_000}, () => {
   let host: E2eHost | undefined
+  let image: GuestImage
   let dirs: AiHowDirs | undefined
   let c: E2eCluster
   let work: string | undefined
+  let sleeping = ''
   const aiHow = async (args: string[]): Promise<CmdResult> => {
     assert.ok(host && dirs)
     return runAiHow(host, [...args, '--state', c.state], {dirs, timeoutMs: 10 * 60_000})
   }
-  const show = (r: CmdResult): string => `exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`
   const lockFile = (): string => `${c.state}.cloud_cluster.lock`
-
-  /** Runs `cloud start --skip-deploy` until its stderr shows `phase`, then kills it with SIGKILL. */
-  async function startKilledIn(phase: string): Promise<void> {
+  const cp = (): string => `${c.name}-control-plane`
+  const killIn = (args: string[], reached: (stderr: string, pid: number) => boolean | Promise<boolean>): Promise<string> => {
     assert.ok(host && dirs)
-    const child = spawnAiHow(host, ['cloud', 'start', c.config, '--skip-deploy', '--state', c.state], {dirs})
-    let stderr = ''
-    const ended = {now: false}
-    child.onStderr((text) => { stderr += text })
-    void child.result.then(() => { ended.now = true })
-    while (!stderr.includes(phase)) {
-      if (ended.now) assert.fail(`cloud start ended before "${phase}":\n${show(await child.result)}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    child.kill('SIGKILL')
-    assert.notEqual((await child.result).exitCode, 0)
+    return killIn_({host, dirs, state: c.state, lockFile: lockFile()}, args, reached)
   }
-
-  /** Each VM's libvirt state ('absent' when not defined), the network and the pool. */
-  async function libvirtView(): Promise<{network: boolean; pool: boolean; domains: Map<string, string>}> {
+  const statusTellsTruth = (): Promise<Status> => {
     assert.ok(host)
-    const defined = await virshNames(host, ['list', '--all', '--name'])
-    const domains = new Map<string, string>()
-    for (const name of cloudVms(c)) domains.set(name, defined.includes(name) ? (await virsh(host, ['domstate', name])).stdout.trim().replace(' ', '') : 'absent')
-    return {
-      network: (await virshNames(host, ['net-list', '--all', '--name'])).includes(`${c.name}-network`),
-      pool: (await virshNames(host, ['pool-list', '--all', '--name'])).includes(`${c.name}-pool`),
-      domains,
-    }
+    return statusTellsTruth_({host, c, kind: 'cloud', stateKey: 'cloud_cluster', names: cloudVms(c), sorted: true, aiHow})
   }
-
-  /** `cloud status --json` (exit 0) agrees with libvirt, read just before and after it; no state entry. */
-  async function statusTellsTruth(): Promise<Status> {
-    const before = await libvirtView()
-    const r = await aiHow(['cloud', 'status', c.config, '--json'])
-    assert.equal(r.exitCode, 0, show(r))
-    const after = await libvirtView()
-    const s = parseJson(r.stdout) as Status
-    assert.ok([before.network, after.network].includes(s.network.exists), `network: status ${String(s.network.exists)}`)
-    assert.ok([before.pool, after.pool].includes(s.pool.exists), `pool: status ${String(s.pool.exists)}`)
-    assert.deepEqual(s.nodes.map((n) => n.name).sort(), cloudVms(c).sort())
-    for (const node of s.nodes) {
-      const seen = [before.domains.get(node.name), after.domains.get(node.name)]
-      assert.ok(seen.includes(node.state), `${node.name}: status says ${node.state}, libvirt ${seen.join(' then ')}`)
-    }
-    assert.equal(s.recorded_status, null, 'no start completed: no state entry')
-    if (existsSync(c.state)) assert.equal((await readCloudState(c)).entry, undefined)
-    return s
+  const usePlaybook = async (playbook: string): Promise<void> => {
+    await writeFile(c.config, (await readFile(c.config, 'utf8')).replace(/playbook: .*\n/, `playbook: ${playbook}\n`))
   }
+  /** A command on the control plane over SSH with the cluster key. */
+  const onCp = async (command: string): Promise<string> => {
+    assert.ok(host)
+    return (await sshRun(host, {ip: c.controllerIp, user: image.user, privateKeyPath: c.privateKey}, command, 60_000)).stdout
+  }
+  /** What the stand-in API saw (one JSON line per mutating request). */
+  const audit = async (): Promise<Audit[]> => (await onCp('sudo cat /var/lib/kube-standin/audit.jsonl 2>/dev/null || true')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Audit)
 
   before(async () => {
     host = await ensureHost()
-    const image = await ensureGuestImage()
+    image = await ensureGuestImage()
     dirs = await makeAiHowDirs()
     work = await mkdtemp(path.join(os.tmpdir(), 'ai-how-e2e-cloud-crash-'))
     c = planCluster(work, 'ccrash')
+    sleeping = path.join(work, 'sleep.yml')
+    await writeFile(sleeping, SLEEPING_PLAYBOOK)
     await writeCloudConfig(c, image)
     // Only the control plane boots: the CPU worker is defined like the GPU worker (auto_start: false).
     const text = await readFile(c.config, 'utf8')
@@ -107,24 +91,79 @@ void describe('crash-safety of cloud start and destroy --force on a real libvirt
 
   void it('cloud start killed while it creates the nodes, then while it waits for SSH: status tells the truth each time', async (t) => {
     const t0 = performance.now()
-    await startKilledIn('cloud-init seed')
-    await statusTellsTruth()
+    await killIn(['cloud', 'start', c.config, '--skip-deploy'], (stderr) => stderr.includes('cloud-init seed'))
+    assert.equal((await statusTellsTruth()).recorded_status, null, 'no start completed: no state entry')
     assert.ok(existsSync(lockFile()), 'the killed start left its lock (the next command takes it over)')
-    await startKilledIn('Wait for SSH')
+    await killIn(['cloud', 'start', c.config, '--skip-deploy'], (stderr) => stderr.includes('Wait for SSH'))
     const s = await statusTellsTruth()
-    assert.equal(s.nodes.find((n) => n.name === `${c.name}-control-plane`)?.state, 'running')
+    assert.equal(s.recorded_status, null)
+    assert.equal(s.nodes.find((n) => n.name === cp())?.state, 'running')
     for (const worker of [`${c.name}-cpu-worker-01`, `${c.name}-gpu-worker-01`]) assert.equal(s.nodes.find((n) => n.name === worker)?.state, 'shutoff', `${worker} is defined, not started`)
     assert.ok((await readFile(c.knownHosts, 'utf8')).includes(c.controllerIp), 'the control plane\'s host key is in the cluster\'s known_hosts (written before the boot)')
     t.diagnostic(`two killed starts and their status: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   })
 
-  void it('cloud destroy --force finds everything by ownership (no state entry was written): nothing is left', async (t) => {
+  void it('a start killed in its deploy, then one that deploys, fetches the kubeconfig and is healthy', async (t) => {
+    await usePlaybook(sleeping)
+    await killIn(['cloud', 'start', c.config], inDeploy)
+    const s = await statusTellsTruth()
+    assert.equal(s.recorded_status, null, 'the killed deploy wrote no entry')
+    await usePlaybook(STANDIN_PLAYBOOK)
+    const t0 = performance.now()
+    const start = await aiHow(['cloud', 'start', c.config, '--json'])
+    t.diagnostic(`completing start with the stand-in deploy: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    assert.equal(start.exitCode, 0, show(start))
+    const result = parseJson(start.stdout) as {created: string[]; deploy: {ran: boolean; ok: boolean}; kubernetes: {healthy: boolean; uncordoned: string[]; runtime_started: object}}
+    assert.deepEqual(result.created, [], 'nothing duplicated: the killed starts made every domain')
+    assert.deepEqual([result.deploy.ran, result.deploy.ok, result.kubernetes.healthy], [true, true, true])
+    assert.deepEqual(result.kubernetes.runtime_started, {}, 'no kubelet unit before the deploy')
+    assert.equal((await statusTellsTruth()).recorded_status, 'running')
+    assert.equal((await onCp('systemctl is-active kubelet.service || true')).trim(), 'active')
+  })
+
+  void it('stop killed after its cordon and kubelet stop: the next start uncordons the node by its mark and kubelet runs again', async (t) => {
+    const stderr = await killIn(['cloud', 'stop', c.config], (text) => text.includes('Shut down 1 VM(s)'))
+    assert.match(stderr, /Drained: cordoned 1, evicted \d+ pod\(s\)/)
+    const killed = await statusTellsTruth()
+    assert.equal(killed.recorded_status, 'running', 'the killed stop recorded nothing')
+    assert.deepEqual((await readCloudState(c)).entry?.kubernetes.cordoned, [], 'the cordon is not in the state file')
+    const ranOn = killed.nodes.find((n) => n.name === cp())?.state === 'running'
+    t.diagnostic(`after the killed stop the control plane is ${ranOn ? 'running' : 'going down or off'}`)
+
+    const t0 = performance.now()
+    let start = await aiHow(['cloud', 'start', c.config, '--json'])
+    if (start.exitCode !== 0) {
+      // The stop was killed after it had asked the guest to power off: the start says so at once; the next completes.
+      const error = parseJson(start.stdout) as {code: string; message: string}
+      t.diagnostic(`${error.code}: ${error.message}`)
+      assert.equal(error.code, 'VM_STOPPED_DURING_START', show(start))
+      await statusTellsTruth()
+      start = await aiHow(['cloud', 'start', c.config, '--json'])
+    }
+    t.diagnostic(`start after the killed stop: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    assert.equal(start.exitCode, 0, show(start))
+    const result = parseJson(start.stdout) as {started: string[]; kubernetes: {healthy: boolean; uncordoned: string[]; runtime_started: Record<string, string[]>}}
+    t.diagnostic(`started: ${result.started.join(', ') || 'none'}; runtime started again: ${JSON.stringify(result.kubernetes.runtime_started)}`)
+    assert.deepEqual(result.kubernetes.uncordoned, [cp()], 'uncordoned by the mark the killed stop left on the node')
+    if (!result.started.includes(cp())) assert.deepEqual(result.kubernetes.runtime_started, {[cp()]: ['kubelet']}, 'the VM ran on: kubelet started again')
+    assert.equal(result.kubernetes.healthy, true)
+    const patches = (await audit()).filter((a) => a.verb === 'patch' && a.node === cp() && a.code === 200).map((a) => a.unschedulable)
+    assert.deepEqual(patches, [true, false], 'cordoned by the killed stop, uncordoned by the start')
+    assert.equal((await onCp('systemctl is-active kubelet.service || true')).trim(), 'active')
+    assert.equal((await statusTellsTruth()).recorded_status, 'running')
+    assert.deepEqual((await readCloudState(c)).entry?.kubernetes.cordoned, [])
+  })
+
+  void it('destroy --force killed while it removes the domains, then one that finds the rest by ownership: nothing is left', async (t) => {
     assert.ok(host)
+    await killIn(['cloud', 'destroy', c.config, '--force'], (stderr) => /Remove \d+ domain\(s\)/.test(stderr))
+    await statusTellsTruth()
     const t0 = performance.now()
     const destroy = await aiHow(['cloud', 'destroy', c.config, '--force', '--json'])
     t.diagnostic(`destroy --force: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     assert.equal(destroy.exitCode, 0, show(destroy))
     assert.ok(!existsSync(lockFile()), 'no lock file')
     await nothingLeft(host, c)
+    if (existsSync(c.state)) assert.equal((await readCloudState(c)).entry, undefined, 'no state entry')
   })
 })

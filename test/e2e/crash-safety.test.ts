@@ -26,28 +26,15 @@ import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {e2eDir, ensureGuestImage, ensureHost, makeAiHowDirs, runAiHow, spawnAiHow, startLibvirtd, stopLibvirtd, tearDown, virsh, virshNames} from './harness/index.js'
+import {e2eDir, ensureGuestImage, ensureHost, makeAiHowDirs, runAiHow, spawnAiHow, startLibvirtd, stopLibvirtd, tearDown, virshNames} from './harness/index.js'
 import type {AiHowDirs, CmdResult, E2eHost, GuestImage} from './harness/index.js'
-import {parseJson, planCluster, readState, writeConfig} from './hpc/cluster.js'
+import {parseJson, planCluster, writeConfig} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
 import {assertNothingLeft as nothingLeft} from './hpc/nothing-left.js'
-import {descendantsOf, killAll} from './hpc/processes.js'
-
-const SLEEPING_PLAYBOOK = `- name: ai-how e2e, a deploy that takes long
-  hosts: all
-  gather_facts: false
-  tasks:
-    - name: ai-how e2e sleeping task
-      ansible.builtin.command: sleep 600
-`
-
-interface Status {
-  status: string
-  recorded_status: string | null
-  network: {exists: boolean}
-  pool: {exists: boolean}
-  nodes: {name: string; state: string; vm_id: string | null}[]
-}
+import {SLEEPING_PLAYBOOK, inDeploy, killIn as killIn_, lockHolder as lockHolder_, show} from './crash/kill.js'
+import type {KillTarget} from './crash/kill.js'
+import {statusTellsTruth as statusTellsTruth_} from './crash/truth.js'
+import type {Status} from './crash/truth.js'
 
 void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', {timeout: 30 * 60_000}, () => {
   let host: E2eHost | undefined
@@ -60,80 +47,18 @@ void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', 
     assert.ok(host && dirs)
     return runAiHow(host, [...args, '--state', c.state], {dirs, timeoutMs: 15 * 60_000})
   }
-  const show = (r: CmdResult): string => `exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`
   const lockFile = (): string => `${c.state}.hpc_cluster.lock`
   const controller = (): string => `${c.name}-controller`
 
-  /** Runs ai-how ARGS until `reached` says its phase has come, then kills it with SIGKILL (and its deploy's children). */
-  async function killIn(args: string[], reached: (stderr: string, pid: number) => boolean | Promise<boolean>, beside?: (pid: number) => Promise<void>): Promise<string> {
+  const target = (): KillTarget => {
     assert.ok(host && dirs)
-    const child = spawnAiHow(host, [...args, '--state', c.state], {dirs})
-    let stderr = ''
-    const ended = {now: false}
-    child.onStderr((text) => { stderr += text })
-    void child.result.then(() => { ended.now = true })
-    const pid = child.pid
-    assert.ok(pid !== undefined, 'ai-how started')
-    let besideDone = beside === undefined
-    for (;;) {
-      if (ended.now) assert.fail(`ai-how ${args.join(' ')} ended before the phase came:\n${show(await child.result)}`)
-      if (!besideDone && beside !== undefined && (await lockHolder()) === pid) {
-        await beside(pid)
-        besideDone = true
-      }
-      if (besideDone && (await reached(stderr, pid))) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    const children = descendantsOf(pid)
-    child.kill('SIGKILL')
-    killAll(children.filter((p) => p.command.includes('ansible') || p.command.includes('ssh')).map((p) => p.pid))
-    const result = await child.result
-    assert.notEqual(result.exitCode, 0, show(result))
-    return stderr
+    return {host, dirs, state: c.state, lockFile: lockFile()}
   }
-
-  async function lockHolder(): Promise<number | undefined> {
-    try {
-      return (JSON.parse(await readFile(lockFile(), 'utf8')) as {pid: number}).pid
-    } catch {
-      return undefined
-    }
-  }
-
-  /** What libvirt has of the cluster: the network, the pool, and each domain's state ('absent' when none). */
-  async function libvirtView(names: readonly string[]): Promise<{network: boolean; pool: boolean; domains: Map<string, string>}> {
+  const killIn = (args: string[], reached: (stderr: string, pid: number) => boolean | Promise<boolean>, beside?: (pid: number) => Promise<void>): Promise<string> => killIn_(target(), args, reached, beside)
+  const lockHolder = (): Promise<number | undefined> => lockHolder_(lockFile())
+  const statusTellsTruth = (): Promise<Status> => {
     assert.ok(host)
-    const defined = await virshNames(host, ['list', '--all', '--name'])
-    const domains = new Map<string, string>()
-    for (const name of names) domains.set(name, defined.includes(name) ? (await virsh(host, ['domstate', name])).stdout.trim().replace(' ', '') : 'absent')
-    return {
-      network: (await virshNames(host, ['net-list', '--all', '--name'])).includes(`${c.name}-network`),
-      pool: (await virshNames(host, ['pool-list', '--all', '--name'])).includes(`${c.name}-pool`),
-      domains,
-    }
-  }
-
-  /**
-   * `hpc status --json` (exit 0) agrees with what libvirt lists, read just before and just after it
-   * (a guest told to power off by a killed stop may still be going down); returns it.
-   */
-  async function statusTellsTruth(): Promise<Status> {
-    const names = [controller(), `${c.name}-compute-01`]
-    const before = await libvirtView(names)
-    const r = await aiHow(['hpc', 'status', c.config, '--json'])
-    assert.equal(r.exitCode, 0, show(r))
-    const after = await libvirtView(names)
-    const s = parseJson(r.stdout) as Status
-    assert.ok([before.network, after.network].includes(s.network.exists), `network: status ${String(s.network.exists)}`)
-    assert.ok([before.pool, after.pool].includes(s.pool.exists), `pool: status ${String(s.pool.exists)}`)
-    assert.deepEqual(s.nodes.map((n) => n.name), names)
-    for (const node of s.nodes) {
-      const seen = [before.domains.get(node.name), after.domains.get(node.name)]
-      assert.ok(seen.includes(node.state), `${node.name}: status says ${node.state}, libvirt ${seen.join(' then ')}`)
-    }
-    const entry = existsSync(c.state) ? (await readState(c)).entry : undefined
-    assert.equal(s.recorded_status, entry?.status ?? null)
-    return s
+    return statusTellsTruth_({host, c, kind: 'hpc', stateKey: 'hpc_cluster', names: [controller(), `${c.name}-compute-01`], aiHow})
   }
 
   const assertNothingLeft = (): Promise<void> => {
@@ -292,7 +217,7 @@ void describe('crash-safety of hpc start, stop and destroy on a real libvirtd', 
   void it('a start killed in its deploy, then one that completes the deploy', async () => {
     const smoke = await readFile(c.config, 'utf8')
     await writeFile(c.config, smoke.replace(/playbook: .*\n/, `playbook: ${sleeping}\n`))
-    await killIn(['hpc', 'start', c.config], (_stderr, pid) => descendantsOf(pid).some((p) => p.command.includes('ansible-playbook')))
+    await killIn(['hpc', 'start', c.config], inDeploy)
     const s = await statusTellsTruth()
     assert.equal(s.status, 'running')
     await writeFile(c.config, smoke.replace(/playbook: .*\n/, `playbook: ${path.join(e2eDir, 'playbooks', 'smoke.yml')}\n`))

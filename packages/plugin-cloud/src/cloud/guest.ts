@@ -31,3 +31,15 @@ export async function stopKubeletAndRuntime(run: GuestRunner, host: string, sign
   const result = await run(host, ['sh', '-c', script], {timeoutMs: 90_000, ...(signal === undefined ? {} : {signal})})
   return result.stdout.split('\n').map((l) => l.trim()).filter((l) => RUNTIME_UNITS.includes(l))
 }
+
+/**
+ * Starts those of the units that are enabled but not active (a stop killed after it stopped them, on
+ * a VM that still runs); others are left as they are. The runtime before kubelet. Returns the units it started.
+ */
+export async function startStoppedKubeletAndRuntime(run: GuestRunner, host: string, signal?: AbortSignal): Promise<string[]> {
+  const units = [...RUNTIME_UNITS.filter((u) => u !== 'kubelet'), 'kubelet']
+  const script = units.map((u) => `if systemctl is-enabled --quiet ${u}.service 2>/dev/null && ! systemctl is-active --quiet ${u}.service; then sudo -n systemctl start ${u}.service && echo ${u}; fi`).join('; ')
+  const result = await run(host, ['sh', '-c', script], {timeoutMs: 90_000, ...(signal === undefined ? {} : {signal})})
+  if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `exit ${String(result.exitCode)}`)
+  return result.stdout.split('\n').map((l) => l.trim()).filter((l) => RUNTIME_UNITS.includes(l))
+}

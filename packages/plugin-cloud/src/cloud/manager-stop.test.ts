@@ -11,6 +11,7 @@ import {after, before, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
 import {hasAgentChannel} from '@ai-how/plugin-hpc'
 import type {StopResult} from '@ai-how/plugin-hpc'
+import {CORDONED_BY} from '../k8s/index.js'
 import type {DrainReport} from '../k8s/index.js'
 import {closedPort, kubeconfigText} from '../k8s/testing/fake-api.js'
 import type {FakeApi} from '../k8s/testing/fake-api.js'
@@ -51,8 +52,8 @@ void describe('CloudVMManager.stop', () => {
     assert.deepEqual(result.nodes.map((n) => [n.name, n.method]).sort(), [[CP, 'agent'], [CPU, 'acpi']], 'the agent where it answers; ACPI where neither it nor SSH took the request')
     const patches = api.requestsTo('PATCH', '/api/v1/nodes/')
     assert.deepEqual(patches.map((r) => [r.path, r.contentType, r.body]).sort(), [
-      [`/api/v1/nodes/${CP}`, 'application/merge-patch+json', {spec: {unschedulable: true}}],
-      [`/api/v1/nodes/${CPU}`, 'application/merge-patch+json', {spec: {unschedulable: true}}],
+      [`/api/v1/nodes/${CP}`, 'application/merge-patch+json', {metadata: {annotations: {[CORDONED_BY]: 'cloud-stop'}}, spec: {unschedulable: true}}],
+      [`/api/v1/nodes/${CPU}`, 'application/merge-patch+json', {metadata: {annotations: {[CORDONED_BY]: 'cloud-stop'}}, spec: {unschedulable: true}}],
     ])
     assert.deepEqual(api.requestsTo('POST', /\/eviction$/).map((r) => r.path), [`/api/v1/namespaces/default/pods/${WEB}/eviction`])
     assert.deepEqual(stopScripts(f), ['127.0.0.1', '127.0.0.11'])
@@ -134,8 +135,8 @@ void describe('CloudVMManager.start of a stopped cluster', () => {
     assert.deepEqual(result.deploy, {ran: false, reason: 'no VM was created and the last deploy of this playbook succeeded'})
     const patches = api.requestsTo('PATCH', '/api/v1/nodes/')
     assert.deepEqual(patches.map((r) => [r.path, r.body]).sort(), [
-      [`/api/v1/nodes/${CP}`, {spec: {unschedulable: false}}],
-      [`/api/v1/nodes/${CPU}`, {spec: {unschedulable: false}}],
+      [`/api/v1/nodes/${CP}`, {metadata: {annotations: {[CORDONED_BY]: null}}, spec: {unschedulable: false}}],
+      [`/api/v1/nodes/${CPU}`, {metadata: {annotations: {[CORDONED_BY]: null}}, spec: {unschedulable: false}}],
     ])
     assert.deepEqual(api.nodes.map((n) => n.spec.unschedulable), [false, false])
     assert.deepEqual((result.kubernetes as {uncordoned: string[]}).uncordoned.sort(), [CP, CPU])

@@ -40,7 +40,8 @@ export class CloudVMManager extends ClusterManager {
   private startRun(record: StartRecord): CloudStartRun {
     let run = this.starts.get(record)
     if (run === undefined) {
-      run = {leftOut: [], uncordoned: []}
+      // Keyed by VM name: data, printed as it is under --json.
+      run = {leftOut: [], uncordoned: [], runtimeStarted: dataMap({})}
       this.starts.set(record, run)
     }
     return run
@@ -81,7 +82,7 @@ export class CloudVMManager extends ClusterManager {
       inventory: run.inventory ?? null,
       left_out: run.leftOut.map((n) => ({name: n.vmName, reason: n.reason})),
       deploy: d?.ran === true ? {ran: true, ok: d.result.ok, log_file: d.result.logFile ?? null, summary: d.result.summary} : {ran: false, reason: d?.reason ?? null},
-      kubernetes: {kubeconfig: run.kubeconfig ?? null, healthy: run.health?.healthy ?? null, uncordoned: run.uncordoned, ...run.health?.details},
+      kubernetes: {kubeconfig: run.kubeconfig ?? null, healthy: run.health?.healthy ?? null, uncordoned: run.uncordoned, runtime_started: run.runtimeStarted, ...run.health?.details},
     }
   }
 

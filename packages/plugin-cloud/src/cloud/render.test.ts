@@ -16,9 +16,10 @@ void describe('cloud summaries', () => {
     assert.match(cloudStopSummary({...stop, drain: {...drain, reachable: false, error: 'connect ECONNREFUSED'}} as StopResult), /drain: the Kubernetes API did not answer \(connect ECONNREFUSED\)/)
   })
 
-  void it('start: the nodes left out, the kubeconfig and the health', () => {
-    const start: StartResult = {kind: 'cloud', name: 'lab', status: 'running', state_file: '/o/state.json', network: 'lab-network', pool: 'lab-pool', created: ['a'], started: ['a'], kept: [], ssh_ready: [], restored: [], clock: [], changes: [], left_out: [{name: 'lab-gpu-worker-01', reason: 'auto_start: false'}], kubernetes: {kubeconfig: '/o/lab/kubeconfig', healthy: true, version: 'v1.30.4', nodes_ready: '2/2', uncordoned: ['lab-cpu-worker-01']}}
+  void it('start: the nodes left out, the kubeconfig, the health and the units started again', () => {
+    const start: StartResult = {kind: 'cloud', name: 'lab', status: 'running', state_file: '/o/state.json', network: 'lab-network', pool: 'lab-pool', created: ['a'], started: ['a'], kept: [], ssh_ready: [], restored: [], clock: [], changes: [], left_out: [{name: 'lab-gpu-worker-01', reason: 'auto_start: false'}], kubernetes: {kubeconfig: '/o/lab/kubeconfig', healthy: true, version: 'v1.30.4', nodes_ready: '2/2', uncordoned: ['lab-cpu-worker-01'], runtime_started: {'lab-cpu-worker-01': ['containerd', 'kubelet']}}}
     const text = cloudStartSummary(start)
+    assert.match(text, /^ {2}lab-cpu-worker-01: started containerd, kubelet again \(a stop that did not finish had stopped them\)$/m)
     assert.match(text, /lab-gpu-worker-01: defined, not started \(auto_start: false\)/)
     assert.match(text, /kubeconfig: \/o\/lab\/kubeconfig/)
     assert.match(text, /kubernetes: healthy, v1\.30\.4, nodes Ready 2\/2/)

@@ -12,6 +12,7 @@ interface K8sFacts {
   reason?: string
   error?: string | null
   uncordoned?: string[]
+  runtime_started?: Record<string, string[]>
   not_ready?: {name: string; reason?: string}[]
 }
 
@@ -22,6 +23,7 @@ export function cloudStartSummary(r: StartResult): string {
   if (k.kubeconfig) lines.push(`  kubeconfig: ${k.kubeconfig}   (kubectl --kubeconfig ${k.kubeconfig} get nodes)`)
   if (k.healthy === true) lines.push(`  kubernetes: healthy, ${k.version ?? '?'}, nodes Ready ${k.nodes_ready ?? '?'}`)
   if ((k.uncordoned ?? []).length > 0) lines.push(`  uncordoned: ${(k.uncordoned ?? []).join(', ')}`)
+  for (const [node, units] of Object.entries(k.runtime_started ?? {})) lines.push(`  ${node}: started ${units.join(', ')} again (a stop that did not finish had stopped them)`)
   return lines.join('\n')
 }
 

@@ -19,6 +19,7 @@ import type {CloudOptions} from './options.js'
 import {cloudInventoryDir, kubeconfigPath} from './paths.js'
 import {CLOUD_ROLES} from '../kind/describe.js'
 import type {GuestRunner} from './guest.js'
+import {kubeletStep} from './kubelet-step.js'
 
 export interface CloudStartRun {
   inventory?: string
@@ -28,6 +29,8 @@ export interface CloudStartRun {
   deploy?: {ran: true; result: DeployResult} | {ran: false; reason: string}
   kubeconfig?: string
   uncordoned: string[]
+  /** Units started again on nodes that were already running, by VM name (kubelet-step.ts). */
+  runtimeStarted: Record<string, string[]>
   health?: HealthReport
 }
 
@@ -62,6 +65,7 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
   const kubeconfig = kubeconfigPath(i.spec.outputDir, i.spec.cluster.name)
   const kind = i.spec.cluster.kind
   return [
+    kubeletStep(i.record, i.guest, i.run.runtimeStarted),
     {
       title: `Kubespray inventory in ${dir}`,
       run: async (ctx) => {
@@ -108,15 +112,17 @@ export function cloudStartSteps(i: CloudStepInput): Step[] {
       title: 'Uncordon the nodes that stop cordoned',
       run: async (ctx) => {
         const cordoned = kubernetesEntry(i.previous?.kubernetes)?.cordoned ?? []
-        if (cordoned.length === 0 || i.run.kubeconfig === undefined) {
+        if (i.run.kubeconfig === undefined) {
           ctx.setTitle(`Uncordon: nothing to do${cordoned.length > 0 ? ` (${cordoned.length} node(s) stay cordoned: no kubeconfig)` : ''}`)
           return undefined
         }
+        // Also the nodes that carry ai-how's cordon mark: a stop killed after its cordon recorded nothing.
         const report = await uncordonNodes(i.run.kubeconfig, cordoned, {signal: ctx.signal})
         // Not fatal: the nodes stay recorded as cordoned (the next start tries again), and the health check says whether the cluster serves.
-        if (!report.reachable || report.error !== null) ctx.log.warn(`could not uncordon ${cordoned.join(', ')} (${report.error ?? 'the API did not answer'}): kubectl --kubeconfig ${i.run.kubeconfig} uncordon ${cordoned.join(' ')}`)
+        const named = cordoned.length > 0 ? cordoned.join(' ') : 'NODE'
+        if (!report.reachable || report.error !== null) ctx.log.warn(`could not uncordon ${cordoned.length > 0 ? cordoned.join(', ') : 'the nodes ai-how cordoned'} (${report.error ?? 'the API did not answer'}): kubectl --kubeconfig ${i.run.kubeconfig} uncordon ${named}`)
         i.run.uncordoned = report.uncordoned
-        ctx.setTitle(`Uncordoned ${report.uncordoned.length} node(s)`)
+        ctx.setTitle(report.uncordoned.length > 0 ? `Uncordoned ${report.uncordoned.length} node(s)` : 'Uncordon: nothing to do')
         return undefined
       },
     },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {CREDENTIALS_REFUSED, drainNodes, uncordonNodes} from './index.js'
+import {CORDONED_BY, CREDENTIALS_REFUSED, drainNodes, uncordonNodes} from './index.js'
 import type {DrainEvent, DrainReport} from './index.js'
 import {closedPort, kubeconfigText, nodeObject, podObject, startFakeApi} from './testing/fake-api.js'
 import type {FakeApi, NodeObject, PodObject} from './testing/fake-api.js'
@@ -75,9 +75,10 @@ void describe('drainNodes and uncordonNodes', () => {
     assert.deepEqual(patches.map((r) => r.path).sort(), [`/api/v1/nodes/${W1}`, `/api/v1/nodes/${W2}`])
     for (const p of patches) {
       assert.equal(p.contentType, 'application/merge-patch+json')
-      assert.deepEqual(p.body, {spec: {unschedulable: true}})
+      assert.deepEqual(p.body, {metadata: {annotations: {[CORDONED_BY]: 'cloud-stop'}}, spec: {unschedulable: true}})
     }
     assert.equal(node(W1)?.spec.unschedulable, true)
+    assert.equal(node(W1)?.metadata.annotations?.[CORDONED_BY], 'cloud-stop', 'the cordon marks the node in the same patch')
     assert.equal(node('cloud-cp')?.spec.unschedulable, undefined)
     assert.deepEqual(api.requestsTo('GET', '/api/v1/pods').map((r) => r.query.fieldSelector).sort(), [`spec.nodeName=${W1}`, `spec.nodeName=${W2}`])
     const evictions = api.requestsTo('POST', /\/eviction$/)
@@ -146,8 +147,21 @@ void describe('drainNodes and uncordonNodes', () => {
     const report = await uncordonNodes(kubeconfig, [W1, W2, 'cloud-gpu-worker-01'])
     assert.deepEqual(report, {reachable: true, error: null, uncordoned: [W1], unknown_nodes: ['cloud-gpu-worker-01']})
     const patches = api.requestsTo('PATCH', '/api/v1/nodes/')
-    assert.deepEqual(patches.map((r) => [r.path, r.contentType, r.body]), [[`/api/v1/nodes/${W1}`, 'application/merge-patch+json', {spec: {unschedulable: false}}]])
+    assert.deepEqual(patches.map((r) => [r.path, r.contentType, r.body]), [[`/api/v1/nodes/${W1}`, 'application/merge-patch+json', {metadata: {annotations: {[CORDONED_BY]: null}}, spec: {unschedulable: false}}]])
     assert.equal(node(W1)?.spec.unschedulable, false)
+  })
+
+  void it('uncordon also takes back a cordon that no state recorded (a killed stop), by its mark, and leaves other cordons alone', async (t) => {
+    await start()
+    t.after(stop)
+    // A stop cordoned W1 and W2 and was killed before it recorded them; someone else cordoned cloud-cp.
+    const drained = await drainNodes(kubeconfig, [W1, W2], {timeoutMs: 2000, ...fast})
+    assert.deepEqual(drained.cordoned, [W1, W2])
+    const cp = node('cloud-cp')
+    if (cp !== undefined) cp.spec.unschedulable = true
+    const report = await uncordonNodes(kubeconfig, [])
+    assert.deepEqual(report, {reachable: true, error: null, uncordoned: [W1, W2], unknown_nodes: []})
+    assert.deepEqual(api.nodes.map((n) => [n.metadata.name, n.spec.unschedulable, n.metadata.annotations?.[CORDONED_BY]]), [['cloud-cp', true, undefined], [W1, false, undefined], [W2, false, undefined]])
   })
 
   void it('uncordon reports an API that is down', async () => {

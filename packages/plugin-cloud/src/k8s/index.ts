@@ -17,7 +17,8 @@
  *     terminating at the deadline: blocked, with the reason.
  *
  *   uncordonNodes(kubeconfigPath, nodes, {signal?, requestTimeoutMs?}): Promise<UncordonReport>
- *     merge patch unschedulable: false on those of `nodes` that are cordoned.
+ *     merge patch unschedulable: false on those of `nodes` that are cordoned, and on every cordoned
+ *     node with ai-how's CORDONED_BY mark (set by drainNodes' cordon in the same patch).
  *
  * All three API functions throw only KubeconfigError (KUBECONFIG_NOT_FOUND, KUBECONFIG_INVALID)
  * before any request, and an abort of `signal` (with its reason).
@@ -31,7 +32,7 @@ export type {NodeProblem, NodesSummary, PodProblem, PodsSummary} from './summari
 export {drainNodes} from './drain.js'
 export type {BlockedPod, DrainEvent, DrainOptions, DrainReport, SkippedPod} from './drain.js'
 export type {PodRef} from './evict.js'
-export {uncordonNodes} from './cordon.js'
+export {CORDONED_BY, uncordonNodes} from './cordon.js'
 export type {UncordonOptions, UncordonReport} from './cordon.js'
 export {CREDENTIALS_REFUSED} from './api-error.js'
 export {KubeconfigError, KUBECONFIG_HOST_INVALID, KUBECONFIG_INVALID, KUBECONFIG_NOT_FOUND} from './errors.js'
