@@ -64,7 +64,10 @@ export async function statusTellsTruth(k: TruthCheck): Promise<Status> {
     const seen = [before.domains.get(node.name), after.domains.get(node.name)]
     assert.ok(seen.includes(node.state), `${node.name}: status says ${node.state}, libvirt ${seen.join(' then ')}`)
   }
-  const entry = existsSync(k.c.state) ? (JSON.parse(await readFile(k.c.state, 'utf8')) as Record<string, {status?: string} | undefined>)[k.stateKey] : undefined
-  assert.equal(s.recorded_status, entry?.status ?? null)
+  const doc = existsSync(k.c.state) ? (JSON.parse(await readFile(k.c.state, 'utf8')) as Record<string, unknown>) : {}
+  assert.equal(s.recorded_status, (doc[k.stateKey] as {status?: string} | undefined)?.status ?? null)
+  // No VM with a GPU runs in these tests (a GPU worker is only defined): no kill may leave a claim.
+  const claims = Object.entries((doc.gpu_allocations ?? {}) as Record<string, {cluster: string}>).filter(([, a]) => a.cluster === k.c.name)
+  assert.deepEqual(claims, [], 'no GPU claim of the cluster in the state file')
   return s
 }

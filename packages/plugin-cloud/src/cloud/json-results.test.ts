@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {jsonDocument} from '@ai-how/core'
 import {assertDocument} from '../../../../test/docs/json-schema-support.js'
-import {CP, CPU, cloudApi, cloudFixture, cloudManager, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
+import {CP, CPU, cloudFixtureWithApi, cloudManager, removeCloudFixtures} from './testing/cloud-fixture.js'
 
 before(async () => {
   await import('@kubernetes/client-node')
@@ -17,10 +17,7 @@ after(removeCloudFixtures)
 
 void describe('cloud start and stop --json', () => {
   void it('each result is the document its schema in docs/json describes', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f} = await cloudFixtureWithApi(t)
     assertDocument('cloud-start', jsonDocument(await cloudManager(f).start(f.run)))
     const stop = jsonDocument(await cloudManager(f).stop(f.run, 1000))
     assert.deepEqual(Object.keys(stop.runtime_stopped as object).sort(), [CP, CPU])

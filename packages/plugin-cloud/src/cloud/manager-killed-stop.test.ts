@@ -9,7 +9,7 @@ import {after, before, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
 import {CORDONED_BY, drainNodes} from '../k8s/index.js'
 import type {KubernetesEntry} from './options.js'
-import {CP, CPU, cloudApi, cloudFixture, cloudManager, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
+import {CP, CPU, cloudFixtureWithApi, cloudManager, removeCloudFixtures} from './testing/cloud-fixture.js'
 
 before(async () => {
   await import('@kubernetes/client-node')
@@ -18,10 +18,7 @@ after(removeCloudFixtures)
 
 void describe('CloudVMManager.start after a killed stop', () => {
   void it('uncordons the nodes the stop cordoned without recording them, and starts kubelet again on the nodes that were running', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f, api} = await cloudFixtureWithApi(t)
     await cloudManager(f).start(f.run)
     const stateBefore = await new StateStore(f.spec.statePath).getEntry('cloud_cluster')
     // What the killed stop did: its drain (the same call), then kubelet stopped on each VM (the fake guest).
@@ -49,10 +46,7 @@ void describe('CloudVMManager.start after a killed stop', () => {
   })
 
   void it('a first start boots every node itself: no unit to start, no guest command but the kubeconfig', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f} = await cloudFixtureWithApi(t)
     const result = await cloudManager(f).start(f.run)
     assert.deepEqual((result.kubernetes as {runtime_started: object}).runtime_started, {})
     assert.deepEqual(f.guestCalls.map((c) => c.command.join(' ')), ['sudo -n cat /etc/kubernetes/admin.conf'])

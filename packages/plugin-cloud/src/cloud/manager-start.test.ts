@@ -12,7 +12,7 @@ import {StateStore} from '@ai-how/core'
 import type {AiHowError, NodeDescription, NodeState} from '@ai-how/core'
 import {macForVm} from '@ai-how/plugin-hpc'
 import {nodeObject} from '../k8s/testing/fake-api.js'
-import {CP, CPU, GPU, GPU_PCI, GPU_SUMMARY, NAME, cloudApi, cloudFixture, cloudManager, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
+import {CP, CPU, GPU, GPU_PCI, GPU_SUMMARY, NAME, cloudFixture, cloudFixtureWithApi, cloudManager, removeCloudFixtures} from './testing/cloud-fixture.js'
 import type {CloudFixture} from './testing/cloud-fixture.js'
 
 const out = (f: CloudFixture, ...parts: string[]): string => path.join(f.spec.outputDir, ...parts)
@@ -26,10 +26,7 @@ after(removeCloudFixtures)
 
 void describe('CloudVMManager.start', () => {
   void it('writes the inventory of the started nodes, deploys it, fetches the kubeconfig and records the entry', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f, api} = await cloudFixtureWithApi(t)
     const result = await cloudManager(f).start(f.run)
 
     // The GPU worker (auto_start: false) is defined, not started, and named as left out.
@@ -109,10 +106,7 @@ void describe('CloudVMManager.start', () => {
   })
 
   void it('fails with CLUSTER_UNHEALTHY naming the node that is not Ready within --health-timeout, and rolls back', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f, api} = await cloudFixtureWithApi(t)
     api.nodes[1] = nodeObject(CPU, {ready: false})
     const started = Date.now()
     await assert.rejects(cloudManager(f, {healthTimeoutMs: 1000}).start(f.run), (e: AiHowError) => {
@@ -130,10 +124,7 @@ void describe('CloudVMManager.start', () => {
   })
 
   void it('warns, and does not refuse, when the host cannot run the GPU of a node that is not started', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f} = await cloudFixtureWithApi(t)
     const asked: string[][] = []
     f.hostChecks = (nodes: readonly NodeDescription[] | undefined) => {
       asked.push((nodes ?? []).map((n) => n.vmName))

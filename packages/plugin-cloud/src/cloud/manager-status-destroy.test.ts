@@ -9,7 +9,7 @@ import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
 import type {FakeApi} from '../k8s/testing/fake-api.js'
-import {CP, CPU, GPU, NAME, cloudApi, cloudFixture, cloudManager, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
+import {CP, CPU, GPU, NAME, cloudFixtureWithApi, cloudManager, removeCloudFixtures} from './testing/cloud-fixture.js'
 import type {CloudFixture} from './testing/cloud-fixture.js'
 
 interface KubernetesStatus {
@@ -20,10 +20,7 @@ interface KubernetesStatus {
 }
 
 async function started(t: {after: (fn: () => Promise<void>) => void}): Promise<{f: CloudFixture; api: FakeApi}> {
-  const f = await cloudFixture()
-  const api = await cloudApi()
-  t.after(() => api.close())
-  useApi(f, api)
+  const {f, api} = await cloudFixtureWithApi(t)
   await cloudManager(f).start(f.run)
   api.requests.length = 0
   return {f, api}

@@ -16,7 +16,7 @@ import type {DrainReport} from '../k8s/index.js'
 import {closedPort, kubeconfigText} from '../k8s/testing/fake-api.js'
 import type {FakeApi} from '../k8s/testing/fake-api.js'
 import type {KubernetesEntry} from './options.js'
-import {CP, CPU, GPU, NAME, cloudApi, cloudFixture, cloudManager, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
+import {CP, CPU, GPU, NAME, cloudFixtureWithApi, cloudManager, removeCloudFixtures} from './testing/cloud-fixture.js'
 import type {CloudFixture} from './testing/cloud-fixture.js'
 
 type CloudStop = StopResult & {drain: DrainReport | {not_run: string}; runtime_stopped: Record<string, string[]>}
@@ -24,10 +24,7 @@ const WEB = 'web-7c5ddbdf54-abcde'
 
 /** A started cluster, its API's requests and the guest's commands cleared. */
 async function started(t: {after: (fn: () => Promise<void>) => void}): Promise<{f: CloudFixture; api: FakeApi}> {
-  const f = await cloudFixture()
-  const api = await cloudApi()
-  t.after(() => api.close())
-  useApi(f, api)
+  const {f, api} = await cloudFixtureWithApi(t)
   await cloudManager(f).start(f.run)
   api.requests.length = 0
   f.guestCalls.length = 0

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {StateStore} from '@ai-how/core'
-import {cloudApi, cloudFixture, cloudManager, CP, CPU, GPU, removeCloudFixtures, useApi} from './testing/cloud-fixture.js'
+import {CP, CPU, GPU, cloudFixtureWithApi, cloudManager, removeCloudFixtures} from './testing/cloud-fixture.js'
 import type {KubernetesEntry} from './options.js'
 
 before(async () => {
@@ -17,10 +17,7 @@ after(removeCloudFixtures)
 
 void describe('CloudVMManager stop --suspend and start', () => {
   void it('drains, keeps kubelet running, saves the VMs; start restores them, steps their clocks, uncordons and checks health', async (t) => {
-    const f = await cloudFixture()
-    const api = await cloudApi()
-    t.after(() => api.close())
-    useApi(f, api)
+    const {f, api} = await cloudFixtureWithApi(t)
     await cloudManager(f).start(f.run)
     const uuids = async (): Promise<string[]> => Promise.all([CP, CPU, GPU].map((n) => f.hv.domainUuid(n)))
     const before = await uuids()

@@ -194,3 +194,12 @@ export function cloudManager(f: CloudFixture, options: Partial<CloudOptions> = {
   const cloud: CloudOptions = {section: f.section, skipDeploy: false, skipDrain: false, drainTimeoutMs: 1000, healthTimeoutMs: 1500, guest: fakeGuest(f), ...options}
   return new CloudVMManager(f.spec, {...f.deps, extensions: {ctx: f.ctx, deployer: f.deployer, healthChecker: cloudHealthChecker}}, cloud)
 }
+
+/** A fixture whose control plane's admin.conf points at a fresh fake API (closed after the test). */
+export async function cloudFixtureWithApi(t: {after: (fn: () => Promise<void>) => void}): Promise<{f: CloudFixture; api: FakeApi}> {
+  const f = await cloudFixture()
+  const api = await cloudApi()
+  t.after(() => api.close())
+  useApi(f, api)
+  return {f, api}
+}
