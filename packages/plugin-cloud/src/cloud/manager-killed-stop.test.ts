@@ -26,7 +26,7 @@ void describe('CloudVMManager.start after a killed stop', () => {
     const drained = await drainNodes(kubeconfig, [CP, CPU], {timeoutMs: 1000})
     assert.deepEqual(drained.cordoned, [CP, CPU])
     assert.deepEqual((await new StateStore(f.spec.statePath).getEntry('cloud_cluster'))?.kubernetes, stateBefore?.kubernetes, 'nothing was recorded')
-    // Someone cordoned nothing else; the API's nodes carry the mark.
+    // Both nodes carry ai-how's mark.
     assert.deepEqual(api.nodes.map((n) => n.metadata.annotations?.[CORDONED_BY]), ['cloud-stop', 'cloud-stop'])
     f.guestCalls.length = 0
     api.requests.length = 0
