@@ -165,6 +165,18 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
     }
   })
 
+  void it('GUEST_SUDO_FAILED names the signal that killed sudo, as when sudo had a channel of its own', async () => {
+    const {server} = await guest({sudo: {exit: 0, stderr: 'sudo: interrupted\n', killedBy: 'TERM'}})
+    try {
+      const error = await failure(waitForSsh(target(server.port, {waitForCloudInit: true})))
+      assert.ok(isAiHowError(error) && error.code === 'GUEST_SUDO_FAILED', String(error))
+      assert.equal(error.message, 'debian on hpc-controller (127.0.0.1) has no passwordless sudo (sudo -n true exited SIGTERM: sudo: interrupted)')
+      assert.deepEqual(error.details, {host: '127.0.0.1', user: 'debian', exitCode: null})
+    } finally {
+      await server.close()
+    }
+  })
+
   void it('fails at once as GUEST_HOSTNAME_MISMATCH when the node keeps another hostname', async () => {
     const {server} = await guest({hostname: 'debian\n'})
     try {

@@ -2,10 +2,10 @@
  * Once a node answers SSH as the cluster user with the cluster key: waits for cloud-init to finish,
  * then checks what ai-how needs from the guest (passwordless sudo, the node's hostname), all in one
  * command on one channel (guest-probe.ts); only a failed cloud-init costs a second one, which reads
- * its report. A cloud-init
- * failure in any other module is a warning naming the modules and the log on the VM, unless
- * `strict`, where it fails the node as CLOUD_INIT_FAILED. Nothing here is retried: the guest's state
- * is final once cloud-init has finished.
+ * its report. A cloud-init failure in any other module is a warning naming the modules and the log
+ * on the VM, unless `strict`, where it fails the node as CLOUD_INIT_FAILED. Once cloud-init has
+ * answered, nothing is retried: the guest's state is final; a wait killed by a signal, or a command
+ * cut short, is a transient failure (the probe is retried).
  */
 import type {Client} from 'ssh2'
 import {AiHowError} from '@ai-how/core'
@@ -50,7 +50,7 @@ function alsoReported(report: CloudInitReport | undefined): string {
 function checkSudo(sudo: Completed, c: GuestCheck, report: CloudInitReport | undefined): void {
   if (sudo.exitCode === 0) return
   const said = (sudo.stderr || sudo.stdout).trim().split('\n')[0] ?? ''
-  throw new AiHowError(`${c.user} on ${node(c)} has no passwordless sudo (${SUDO_CHECK} exited ${sudo.exitCode}${said === '' ? '' : `: ${said}`})${alsoReported(report)}`, {
+  throw new AiHowError(`${c.user} on ${node(c)} has no passwordless sudo (sudo -n true exited ${sudo.exitCode ?? sudo.signal ?? 'without status'}${said === '' ? '' : `: ${said}`})${alsoReported(report)}`, {
     code: 'GUEST_SUDO_FAILED',
     actions: [`The deploy needs sudo without a password for ${c.user}: cloud-init's users module gives it (sudo: ALL=(ALL) NOPASSWD:ALL); the image needs the sudo package.`, readLog(c)],
     details: {host: c.host, user: c.user, exitCode: sudo.exitCode},
@@ -73,11 +73,13 @@ function cut(result: ExecResult, command: string): SshAttemptError {
   return new SshAttemptError(`EXIT_${status ?? 'UNKNOWN'}`, `the guest checks ended before '${command}' did (exited with ${status ?? 'no status'})`)
 }
 
-type Completed = CheckOutput & {exitCode: number}
+/** A check that ended: its exit status, or (above 128 in the script's shell) the signal that killed it, as a channel of its own told them. */
+interface Completed {stdout: string; stderr: string; exitCode: number | null; signal: string | null}
 
 function completed(check: CheckOutput | undefined, result: ExecResult, command: string): Completed {
   if (check === undefined || check.exitCode === null) throw cut(result, command)
-  return {...check, exitCode: check.exitCode}
+  const killed = check.exitCode > 128
+  return {stdout: check.stdout, stderr: check.stderr, exitCode: killed ? null : check.exitCode, signal: killed ? signalOf(check.exitCode) : null}
 }
 
 /** The exit status of `cloud-init status --wait`; transient when it did not end by itself (killed, or the command cut). */

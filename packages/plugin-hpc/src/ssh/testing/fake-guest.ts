@@ -14,8 +14,8 @@ export interface GuestBehaviour {
   cloudInitExit?: number
   /** Its first this many calls are killed by SIGTERM (default 0). */
   cloudInitKills?: number
-  /** What `sudo -n true` prints and its exit status (default: nothing, 0). */
-  sudo?: {exit: number; stdout?: string; stderr?: string}
+  /** What `sudo -n true` prints and its exit status (default: nothing, 0), or the signal that kills it after printing (e.g. 'TERM'). */
+  sudo?: {exit: number; stdout?: string; stderr?: string; killedBy?: string}
   /** What `uname -n` prints, verbatim (default 'hpc-controller\n'). */
   hostname?: string
   /** The login shell that runs the commands (default dash). */
@@ -41,7 +41,10 @@ const TOOLS = {
     'if [ "$k" -lt "$FAKE_CLOUD_INIT_KILLS" ]; then echo $((k + 1)) >"$FAKE_DIR/kills"; kill -TERM $$; fi',
     'printf "....\\nstatus: done\\n"', 'exit "$FAKE_CLOUD_INIT_EXIT"',
   ],
-  sudo: [LOG, 'printf "%s" "$FAKE_SUDO_STDOUT"', 'printf "%s" "$FAKE_SUDO_STDERR" >&2', 'exit "$FAKE_SUDO_EXIT"'],
+  sudo: [
+    LOG, 'printf "%s" "$FAKE_SUDO_STDOUT"', 'printf "%s" "$FAKE_SUDO_STDERR" >&2',
+    'if [ -n "$FAKE_SUDO_SIGNAL" ]; then kill -"$FAKE_SUDO_SIGNAL" $$; fi', 'exit "$FAKE_SUDO_EXIT"',
+  ],
   uname: [LOG, 'printf "%s" "$FAKE_HOSTNAME"'],
 }
 
@@ -55,6 +58,7 @@ export async function fakeGuest(parent: string, behaviour: GuestBehaviour = {}):
     PATH: `${dir}:/usr/bin:/bin`, HOME: dir, FAKE_DIR: dir,
     FAKE_CLOUD_INIT_EXIT: String(behaviour.cloudInitExit ?? 0), FAKE_CLOUD_INIT_KILLS: String(behaviour.cloudInitKills ?? 0),
     FAKE_SUDO_EXIT: String(behaviour.sudo?.exit ?? 0), FAKE_SUDO_STDOUT: behaviour.sudo?.stdout ?? '', FAKE_SUDO_STDERR: behaviour.sudo?.stderr ?? '',
+    FAKE_SUDO_SIGNAL: behaviour.sudo?.killedBy ?? '',
     FAKE_HOSTNAME: behaviour.hostname ?? 'hpc-controller\n',
   }
   const run = (command: string): Promise<Answer> => new Promise((resolve) => {
