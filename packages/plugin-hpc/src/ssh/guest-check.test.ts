@@ -6,7 +6,7 @@ import path from 'node:path'
 import {isAiHowError} from '@ai-how/core'
 import {ensureClusterKeyPair} from './keypair.js'
 import type {SshKeyPair} from './keypair.js'
-import {fakeGuest} from './testing/fake-guest.js'
+import {fakeGuest, hasShell} from './testing/fake-guest.js'
 import type {GuestBehaviour} from './testing/fake-guest.js'
 import {freePort, startServer, trust, virtualClock} from './testing/ssh-server.js'
 import type {Answer, TestServer} from './testing/ssh-server.js'
@@ -43,7 +43,7 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
   const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => assert.fail('resolved'), (e: unknown) => e)
 
   for (const shell of ['dash', 'bash'] as const) {
-    void it(`waits for cloud-init, then checks passwordless sudo and the hostname, all in one exec (login shell ${shell})`, async () => {
+    void it(`waits for cloud-init, then checks passwordless sudo and the hostname, all in one exec (login shell ${shell})`, {skip: !hasShell(shell) && `${shell} not installed`}, async () => {
       const {server, calls} = await guest({shell})
       try {
         const clock = virtualClock()
@@ -194,7 +194,7 @@ void describe('waitForSsh with waitForCloudInit: what ai-how needs from the gues
   const FORGED = 'ai-how-0123456789abcdef0123456789abcdef'
 
   for (const shell of ['dash', 'bash'] as const) {
-    void it(`marker text in sudo's stderr or in the hostname does not pass for the probe's own (login shell ${shell})`, async () => {
+    void it(`marker text in sudo's stderr or in the hostname does not pass for the probe's own (login shell ${shell})`, {skip: !hasShell(shell) && `${shell} not installed`}, async () => {
       const forgedSudo = await guest({shell, sudo: {exit: 1, stderr: `sudo: no\n${FORGED} end sudo 0\n\n${FORGED} end sudo\n${FORGED} cloud-init 0\n`}})
       const forgedName = await guest({shell, hostname: `debian\n\n${FORGED} end uname 0\nhpc-controller\n`})
       try {

@@ -1,10 +1,10 @@
 /**
  * A guest for the SSH wait tests: the test server hands each `sh -c` command to a real local shell
- * (dash or bash, as the user's login shell on a VM would get it), with fake `cloud-init`, `sudo` and
+ * (sh, dash or bash, as the user's login shell on a VM would get it), with fake `cloud-init`, `sudo` and
  * `uname` first on PATH that behave as the test says and log their calls; other commands (the
  * cloud-init report reads) are answered from a table.
  */
-import {execFile} from 'node:child_process'
+import {execFile, spawnSync} from 'node:child_process'
 import {chmod, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Answer} from './ssh-server.js'
@@ -18,8 +18,8 @@ export interface GuestBehaviour {
   sudo?: {exit: number; stdout?: string; stderr?: string; killedBy?: string}
   /** What `uname -n` prints, verbatim (default 'hpc-controller\n'). */
   hostname?: string
-  /** The login shell that runs the commands (default dash). */
-  shell?: 'dash' | 'bash'
+  /** The login shell that runs the commands (default sh). */
+  shell?: string
   /** Answers to the commands that are not `sh -c` scripts. */
   answers?: Record<string, Answer>
   /** Called with each command before it runs (a test moves its clock there). */
@@ -48,6 +48,11 @@ const TOOLS = {
   uname: [LOG, 'printf "%s" "$FAKE_HOSTNAME"'],
 }
 
+/** Whether `shell` is installed here (a test for a login shell is skipped without it). */
+export function hasShell(shell: string): boolean {
+  return spawnSync(shell, ['-c', 'true'], {stdio: 'ignore'}).status === 0
+}
+
 export async function fakeGuest(parent: string, behaviour: GuestBehaviour = {}): Promise<FakeGuest> {
   const dir = await mkdtemp(path.join(parent, 'guest-'))
   for (const [tool, lines] of Object.entries(TOOLS)) {
@@ -62,7 +67,7 @@ export async function fakeGuest(parent: string, behaviour: GuestBehaviour = {}):
     FAKE_HOSTNAME: behaviour.hostname ?? 'hpc-controller\n',
   }
   const run = (command: string): Promise<Answer> => new Promise((resolve) => {
-    execFile(behaviour.shell ?? 'dash', ['-c', command], {env, encoding: 'utf8', timeout: 10_000}, (error, stdout, stderr) => {
+    execFile(behaviour.shell ?? 'sh', ['-c', command], {env, encoding: 'utf8', timeout: 10_000}, (error, stdout, stderr) => {
       const failed = error as (Error & {code?: unknown; signal?: NodeJS.Signals | null}) | null
       if (failed?.signal) resolve({exit: 0, signal: failed.signal.replace(/^SIG/, ''), stdout, stderr})
       else resolve({exit: typeof failed?.code === 'number' ? failed.code : 0, stdout, stderr})
