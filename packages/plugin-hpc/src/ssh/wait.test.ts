@@ -11,6 +11,7 @@ import {sshExec} from './exec.js'
 import {ensureClusterKeyPair, parsableKeyPair} from './keypair.js'
 import type {SshKeyPair} from './keypair.js'
 import {parseKnownHosts} from './known-hosts.js'
+import {fakeGuest} from './testing/fake-guest.js'
 import {freePort, startServer, trust, USER, virtualClock} from './testing/ssh-server.js'
 import type {TestServer} from './testing/ssh-server.js'
 import {waitForAll} from './wait-all.js'
@@ -59,6 +60,37 @@ void describe('waitForSsh against an in-process ssh2 server', () => {
       const text = await readFile(path.join(dir, 'known_hosts'), 'utf8')
       const expected = `[127.0.0.1]:${port},[hpc-controller]:${port} ssh-ed25519 ${server.hostKey.getPublicSSH().toString('base64')}`
       assert.deepEqual(text.split('\n').filter((l) => l.includes(`:${port} `)), [expected])
+    } finally {
+      await server.close()
+    }
+  })
+
+  void it('without waitForCloudInit, a probe is one exec of `true`, retried while it fails', async () => {
+    const port = await freePort()
+    let calls = 0
+    const server = await startServer(port, key, () => { calls += 1; return calls === 1 ? {exit: 1} : {exit: 0} })
+    await trust(path.join(dir, 'known_hosts'), port)
+    try {
+      const clock = virtualClock()
+      const lines: string[] = []
+      const ready = await waitForSsh(target(port, {now: clock.now, sleep: clock.sleep, log: (l) => lines.push(l)}))
+      assert.deepEqual({attempts: ready.attempts, warnings: ready.warnings}, {attempts: 2, warnings: []})
+      assert.deepEqual(server.commands, ['true', 'true'])
+      assert.match(lines[0] ?? '', /attempt 1 failed \(EXIT_1: 'true' exited with 1\)/)
+    } finally {
+      await server.close()
+    }
+  })
+
+  void it('with waitForCloudInit, a probe is one exec: cloud-init status --wait and the guest checks in one command', async () => {
+    const port = await freePort()
+    const fake = await fakeGuest(dir)
+    const server = await startServer(port, key, fake.answer)
+    await trust(path.join(dir, 'known_hosts'), port)
+    try {
+      const ready = await waitForSsh(target(port, {waitForCloudInit: true, expectedHostname: 'hpc-controller'}))
+      assert.deepEqual({attempts: ready.attempts, warnings: ready.warnings, execs: server.commands.length}, {attempts: 1, warnings: [], execs: 1})
+      assert.deepEqual(await fake.calls(), ['cloud-init status --wait', 'sudo -n true', 'uname -n'])
     } finally {
       await server.close()
     }

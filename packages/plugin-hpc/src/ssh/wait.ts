@@ -1,6 +1,6 @@
 /**
  * Waits until a VM answers SSH with the cluster key: one probe is a fresh connection that runs
- * `true` (or `cloud-init status --wait`, then the guest checks of guest-check.ts) and must succeed;
+ * `true` (or one command: `cloud-init status --wait`, then the guest checks of guest-check.ts) and must succeed;
  * probes repeat with exponential backoff (250 ms doubling to a 5 s cap) until the node's deadline,
  * and stop at once on an abort, a host key mismatch or a guest that lacks what ai-how needs. The
  * clock and the pause between probes can be injected (tests drive them without waiting).
@@ -48,14 +48,17 @@ export interface WaitForSshOptions extends SshTarget {
 export interface SshReady {
   host: string
   attempts: number
+  /** Ms from the call until the node was ready (with waitForCloudInit: cloud-init done and the guest checks passed, one command). */
   elapsedMs: number
-  /** Ms from the call until the first connection that SSH accepted (with waitForCloudInit, before cloud-init was done). */
+  /**
+   * Ms from the call until the first connection that SSH accepted (with waitForCloudInit, before
+   * cloud-init was done). elapsedMs minus this (the start timings' ssh_to_cloud_init) includes the
+   * guest checks: they run in the same command as `cloud-init status --wait`, after it.
+   */
   connectedMs?: number
   /** What the guest checks found wrong but not fatal (a failed cloud-init module), one line each. */
   warnings?: string[]
 }
-
-const CLOUD_INIT_WAIT = 'cloud-init status --wait'
 
 /** The longest pause between two probes (the back-off's cap). */
 export const DEFAULT_MAX_DELAY_MS = 1000
@@ -119,17 +122,16 @@ async function attempt(options: WaitForSshOptions, timeoutMs: number, signal: Ab
 }
 
 async function probe(client: Client, options: WaitForSshOptions): Promise<string[]> {
-  const command = options.waitForCloudInit === true ? CLOUD_INIT_WAIT : 'true'
-  const result = await runCommand(client, command)
-  if (options.waitForCloudInit === true && result.exitCode !== null) {
-    // cloud-init answered: done (0), done with recoverable errors (2) or failed. Waiting longer changes nothing.
+  if (options.waitForCloudInit === true) {
+    // One command on this channel: cloud-init status --wait, then the guest checks (guest-probe.ts).
     return checkGuest(client, {
-      host: options.host, alias: options.hostAlias, user: options.user, cloudInitExit: result.exitCode,
+      host: options.host, alias: options.hostAlias, user: options.user,
       strict: options.strictCloudInit === true, hostname: options.expectedHostname,
     })
   }
+  const result = await runCommand(client, 'true')
   if (result.exitCode === 0) return []
-  throw new SshAttemptError(`EXIT_${result.exitCode ?? result.signal ?? 'UNKNOWN'}`, `'${command}' exited with ${result.exitCode ?? result.signal ?? 'no status'}`)
+  throw new SshAttemptError(`EXIT_${result.exitCode ?? result.signal ?? 'UNKNOWN'}`, `'true' exited with ${result.exitCode ?? result.signal ?? 'no status'}`)
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>

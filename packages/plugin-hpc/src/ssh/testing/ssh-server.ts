@@ -15,7 +15,7 @@ export const USER = 'debian'
 export interface TestServer {port: number; hostKey: ParsedKey; commands: string[]; close(): Promise<void>}
 
 /** What the test server prints and returns for one command. */
-export interface Answer {exit: number; stdout?: string; stderr?: string}
+export interface Answer {exit: number; stdout?: string; stderr?: string; /** The command was killed: exit-signal (e.g. 'TERM') instead of `exit`. */ signal?: string}
 
 /**
  * A clock that moves only when waitForSsh pauses (or when a test says so): attempt counts, pauses and
@@ -55,8 +55,11 @@ export async function trust(file: string, port: number, alias = 'hpc-controller'
   await recordHostKey(file, hostPatterns('127.0.0.1', port, alias), key.type, key.getPublicSSH().toString('base64'))
 }
 
-/** A real SSH server on 127.0.0.1 that accepts `authorized` for user debian and answers exec requests. */
-export async function startServer(port: number, authorized: SshKeyPair, answer: (command: string) => number | Answer = () => 0, hostPrivate = HOST_PRIVATE): Promise<TestServer> {
+/**
+ * A real SSH server on 127.0.0.1 that accepts `authorized` for user debian and answers exec requests
+ * (`answer` may take its time: a promise, e.g. a command run by a local shell).
+ */
+export async function startServer(port: number, authorized: SshKeyPair, answer: (command: string) => number | Answer | Promise<Answer> = () => 0, hostPrivate = HOST_PRIVATE): Promise<TestServer> {
   const hostKey = ssh2.utils.parseKey(hostPrivate) as ParsedKey
   const allowed = ssh2.utils.parseKey(authorized.publicKey) as ParsedKey
   const connections = new Set<Connection>()
@@ -80,16 +83,21 @@ export async function startServer(port: number, authorized: SshKeyPair, answer: 
           commands.push(info.command)
           const stream = acceptExec()
           const exit = /^exit (\d+)$/.exec(info.command)
-          const given = exit === null ? answer(info.command) : Number(exit[1])
-          if (typeof given !== 'number') {
-            if (given.stdout !== undefined) stream.write(given.stdout)
-            if (given.stderr !== undefined) stream.stderr.write(given.stderr)
-          } else if (exit === null) {
-            stream.write(`ran: ${info.command}\n`)
-            stream.stderr.write('note\n')
+          const reply = (given: number | Answer): void => {
+            if (typeof given !== 'number') {
+              if (given.stdout !== undefined) stream.write(given.stdout)
+              if (given.stderr !== undefined) stream.stderr.write(given.stderr)
+            } else if (exit === null) {
+              stream.write(`ran: ${info.command}\n`)
+              stream.stderr.write('note\n')
+            }
+            if (typeof given !== 'number' && given.signal !== undefined) stream.exit(given.signal, false, '')
+            else stream.exit(typeof given === 'number' ? given : given.exit)
+            stream.end()
           }
-          stream.exit(typeof given === 'number' ? given : given.exit)
-          stream.end()
+          const given = exit === null ? answer(info.command) : Number(exit[1])
+          if (typeof given === 'number' || !('then' in given)) reply(given)
+          else given.then(reply, () => { stream.exit(255); stream.end() })
         })
       })
     })
