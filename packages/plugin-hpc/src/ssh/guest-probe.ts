@@ -1,6 +1,6 @@
 /**
- * The work after a node answers SSH, folded into one command on one channel (each extra channel
- * cost about 0.5 s per start on TCG guests): `cloud-init status --wait`, then `sudo -n true`, then
+ * The work after a node answers SSH, folded into one command on one channel (an extra channel
+ * costs 50-80 ms on an idle TCG guest, more on one still busy after its boot): `cloud-init status --wait`, then `sudo -n true`, then
  * `uname -n` (only when a hostname is expected). The script prints each exit status, and frames the
  * checks' outputs, with marker lines that carry a random nonce, so that nothing a guest prints (a
  * hostname, sudo's stderr) can pass for a marker. It runs under `sh -c` whatever the user's login

@@ -1,7 +1,7 @@
 /**
  * Waits until a VM answers SSH with the cluster key: one probe is a fresh connection that runs
  * `true` (or one command: `cloud-init status --wait`, then the guest checks of guest-check.ts) and must succeed;
- * probes repeat with exponential backoff (250 ms doubling to a 5 s cap) until the node's deadline,
+ * probes repeat with exponential backoff (250 ms doubling to a 1 s cap) until the node's deadline,
  * and stop at once on an abort, a host key mismatch or a guest that lacks what ai-how needs. The
  * clock and the pause between probes can be injected (tests drive them without waiting).
  */
