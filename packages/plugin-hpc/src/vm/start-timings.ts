@@ -73,7 +73,7 @@ export function startTimings(timer: PhaseTimer, ready: readonly NodeReady[], res
     boot_to_ssh_s: slowest(nodes.map((n) => n.boot_to_ssh_s)),
     ssh_to_cloud_init_s: slowest(nodes.map((n) => n.ssh_to_cloud_init_s)),
     deploy_s: deploy,
-    finish_s: afterSsh === null ? null : Math.max(0, Math.round((afterSsh - (deploy ?? 0)) * 10) / 10),
+    finish_s: afterSsh === null ? null : toSeconds((afterSsh - (deploy ?? 0)) * 1000),
     nodes,
   }
 }

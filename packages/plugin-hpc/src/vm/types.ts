@@ -11,6 +11,7 @@ import type {SeedView} from '../cloud-init/view.js'
 import type {WaitForAllOptions} from '../ssh/wait-all.js'
 import type {SshReady, WaitForSshOptions} from '../ssh/wait.js'
 import type {SshClockStep} from './clock.js'
+import type {Clock} from './phase-timer.js'
 import type {GuestPowerOff} from './ssh-poweroff.js'
 
 /** Per-node VM choices that the ClusterDescription does not carry. */
@@ -86,7 +87,7 @@ export interface ClusterManagerDeps {
   sshClockStep?: SshClockStep
   now?: () => Date
   /** The monotonic clock (ms) of the start's timings. Default: performance.now (phase-timer.ts defaultClock). */
-  clock?: () => number
+  clock?: Clock
 }
 
 /** How a run shows progress and what it does on failure. */
