@@ -21,21 +21,15 @@ import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {ensureGuestImage, ensureHost, makeAiHowDirs, runAiHow, sshRun, tearDown} from './harness/index.js'
-import type {AiHowDirs, CmdResult, E2eHost, GuestImage} from './harness/index.js'
-import {STANDIN_PLAYBOOK, cloudVms, readCloudState, writeCloudConfig} from './cloud/cluster.js'
+import type {AiHowDirs, CmdResult, E2eHost, GuestImage, SshTarget} from './harness/index.js'
+import {STANDIN_PLAYBOOK, cloudVms, readCloudState, standinAudit, writeCloudConfig} from './cloud/cluster.js'
+import type {StandinAudit} from './cloud/cluster.js'
 import {SLEEPING_PLAYBOOK, inDeploy, killIn as killIn_, show} from './crash/kill.js'
 import {statusTellsTruth as statusTellsTruth_} from './crash/truth.js'
 import type {Status} from './crash/truth.js'
 import {parseJson, planCluster} from './hpc/cluster.js'
 import type {E2eCluster} from './hpc/cluster.js'
 import {assertNothingLeft as nothingLeft} from './hpc/nothing-left.js'
-
-interface Audit {
-  verb: string
-  node?: string
-  unschedulable?: boolean
-  code: number
-}
 
 void describe('crash-safety of cloud start, stop and destroy on a real libvirtd', {timeout: 20 * 60_000}, () => {
   let host: E2eHost | undefined
@@ -61,13 +55,17 @@ void describe('crash-safety of cloud start, stop and destroy on a real libvirtd'
   const usePlaybook = async (playbook: string): Promise<void> => {
     await writeFile(c.config, (await readFile(c.config, 'utf8')).replace(/playbook: .*\n/, `playbook: ${playbook}\n`))
   }
+  const cpTarget = (): SshTarget => ({ip: c.controllerIp, user: image.user, privateKeyPath: c.privateKey})
   /** A command on the control plane over SSH with the cluster key. */
   const onCp = async (command: string): Promise<string> => {
     assert.ok(host)
-    return (await sshRun(host, {ip: c.controllerIp, user: image.user, privateKeyPath: c.privateKey}, command, 60_000)).stdout
+    return (await sshRun(host, cpTarget(), command, 60_000)).stdout
   }
   /** What the stand-in API saw (one JSON line per mutating request). */
-  const audit = async (): Promise<Audit[]> => (await onCp('sudo cat /var/lib/kube-standin/audit.jsonl 2>/dev/null || true')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Audit)
+  const audit = (): Promise<StandinAudit[]> => {
+    assert.ok(host)
+    return standinAudit(host, cpTarget())
+  }
 
   before(async () => {
     host = await ensureHost()

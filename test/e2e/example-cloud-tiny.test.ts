@@ -14,10 +14,11 @@ import os from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, repoRoot, runAiHow, sshRun, tearDown, virsh} from './harness/index.js'
+import {ensureGuestImage, ensureHost, findLeftovers, makeAiHowDirs, repoRoot, runAiHow, tearDown, virsh} from './harness/index.js'
 import type {AiHowDirs, E2eHost, GuestImage} from './harness/index.js'
 import {parseJson} from './hpc/cluster.js'
-import type {CloudEntry} from './cloud/cluster.js'
+import {standinAudit} from './cloud/cluster.js'
+import type {CloudEntry, StandinAudit} from './cloud/cluster.js'
 
 const example = path.join(repoRoot, 'examples', 'cloud-tiny.yaml')
 const NAME = 'cloud-tiny'
@@ -26,14 +27,6 @@ const WORKER = `${NAME}-cpu-worker-01`
 const GPU = `${NAME}-gpu-worker-01`
 const IPS: Record<string, string> = {[CP]: '192.168.160.10', [WORKER]: '192.168.160.11', [GPU]: '192.168.160.12'}
 const seconds = (start: number): string => ((performance.now() - start) / 1000).toFixed(1)
-
-interface Audit {
-  verb: string
-  node?: string
-  pod?: string
-  unschedulable?: boolean
-  code: number
-}
 
 void describe('examples/cloud-tiny.yaml: cloud start | status | stop | start | destroy on a real libvirtd', {timeout: 45 * 60_000}, () => {
   let host: E2eHost | undefined
@@ -50,10 +43,9 @@ void describe('examples/cloud-tiny.yaml: cloud start | status | stop | start | d
   const entry = async (): Promise<CloudEntry | undefined> => (JSON.parse(await readFile(state(), 'utf8')) as {cloud_cluster?: CloudEntry}).cloud_cluster
   const key = (): string => path.join(work, 'output', 'keys', NAME, 'id_ed25519')
   /** What the stand-in API on the control plane saw (one JSON line per mutating request). */
-  const audit = async (): Promise<Audit[]> => {
+  const audit = (): Promise<StandinAudit[]> => {
     assert.ok(host)
-    const probe = await sshRun(host, {ip: IPS[CP] ?? '', user: image.user, privateKeyPath: key()}, 'sudo cat /var/lib/kube-standin/audit.jsonl 2>/dev/null || true', 60_000)
-    return probe.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Audit)
+    return standinAudit(host, {ip: IPS[CP] ?? '', user: image.user, privateKeyPath: key()})
   }
 
   before(async () => {

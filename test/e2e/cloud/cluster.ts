@@ -6,8 +6,8 @@
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import type {GuestImage} from '../harness/index.js'
-import {repoRoot} from '../harness/index.js'
+import type {E2eHost, GuestImage, SshTarget} from '../harness/index.js'
+import {repoRoot, sshRun} from '../harness/index.js'
 import type {E2eCluster} from '../hpc/cluster.js'
 
 export const STANDIN_PLAYBOOK = path.join(repoRoot, 'examples', 'kube-standin', 'standin-deploy.yml')
@@ -66,4 +66,19 @@ export interface CloudEntry {
 export async function readCloudState(c: E2eCluster): Promise<{doc: Record<string, unknown>; entry: CloudEntry | undefined}> {
   const doc = JSON.parse(await readFile(c.state, 'utf8')) as Record<string, unknown>
   return {doc, entry: doc.cloud_cluster as CloudEntry | undefined}
+}
+
+/** One mutating request the stand-in API saw (a line of its audit log on the control plane). */
+export interface StandinAudit {
+  verb: string
+  node?: string
+  pod?: string
+  unschedulable?: boolean
+  code: number
+}
+
+/** The stand-in's audit log, read over SSH on the control plane (empty before its deploy). */
+export async function standinAudit(host: E2eHost, controlPlane: SshTarget): Promise<StandinAudit[]> {
+  const probe = await sshRun(host, controlPlane, 'sudo cat /var/lib/kube-standin/audit.jsonl 2>/dev/null || true', 60_000)
+  return probe.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as StandinAudit)
 }
